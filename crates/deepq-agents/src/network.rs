@@ -1,0 +1,266 @@
+//! Q-networks on burn: an MLP with configurable hidden sizes and an optional dueling head,
+//! plus the parameter plumbing every learner needs (named export for safetensors, loading,
+//! Polyak averaging).
+
+use crate::checkpoint::Tensor as StoredTensor;
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::nn::{Linear, LinearConfig};
+use burn::prelude::*;
+use burn::tensor::activation::relu;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The shape of a Q-network (stored in checkpoints so `eval`/`play` can rebuild it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetSpec {
+    /// Input features.
+    pub obs_dim: usize,
+    /// Output Q-values (one per action).
+    pub n_actions: usize,
+    /// Hidden layer widths (ReLU after each).
+    pub hidden: Vec<usize>,
+    /// Dueling head: `Q = V + A - mean(A)`.
+    pub dueling: bool,
+}
+
+impl NetSpec {
+    /// Builds a freshly initialised network on `device` (PyTorch's default `nn.Linear` init:
+    /// weights and biases uniform in `+-1/sqrt(fan_in)`).
+    pub fn init(&self, device: &Device) -> QNetwork {
+        let mut sizes = vec![self.obs_dim];
+        sizes.extend(&self.hidden);
+        let hidden = sizes.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
+        let last = *sizes.last().expect("sizes has the input");
+        QNetwork {
+            hidden,
+            head: LinearConfig::new(last, self.n_actions).init(device),
+            value: self.dueling.then(|| LinearConfig::new(last, 1).init(device)),
+        }
+    }
+}
+
+/// An MLP Q-network; with `value` set, the head is the advantage stream of a dueling network.
+#[derive(Module, Debug)]
+pub struct QNetwork {
+    /// Hidden layers, each followed by ReLU.
+    pub hidden: Vec<Linear>,
+    /// Q-values, or advantages when dueling.
+    pub head: Linear,
+    /// State-value stream of a dueling network.
+    pub value: Option<Linear>,
+}
+
+impl QNetwork {
+    /// Q-values `[batch, n_actions]` of observations `[batch, obs_dim]`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        let mut h = x;
+        for layer in &self.hidden {
+            h = relu(layer.forward(h));
+        }
+        match &self.value {
+            None => self.head.forward(h),
+            Some(value) => dueling_combine(value.forward(h.clone()), self.head.forward(h)),
+        }
+    }
+}
+
+/// Dueling aggregation: `Q = V + A - mean_a(A)` with `V: [batch, 1]`, `A: [batch, n_actions]`.
+pub fn dueling_combine(value: Tensor<2>, advantage: Tensor<2>) -> Tensor<2> {
+    let mean = advantage.clone().mean_dim(1);
+    value + advantage - mean
+}
+
+/// Every float parameter of `module` by its dotted path (`hidden.0.weight`, `head.bias`, ...),
+/// as stored tensors (f32, burn's layout: linear weights are `[in, out]`).
+pub fn named_params<M: Module>(module: &M) -> Vec<(String, StoredTensor)> {
+    struct Collect {
+        path: Vec<String>,
+        out: Vec<(String, StoredTensor)>,
+    }
+    impl ModuleVisitor for Collect {
+        fn enter_module(&mut self, name: &str, _container: &str) {
+            self.path.push(name.to_string());
+        }
+        fn exit_module(&mut self, _name: &str, _container: &str) {
+            self.path.pop();
+        }
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let t = param.val();
+            let shape = t.dims().to_vec();
+            let values: Vec<f32> = t.into_data().try_into_vec_as::<f32>().expect("f32 data");
+            self.out.push((self.path.join("."), StoredTensor::f32(shape, &values)));
+        }
+    }
+    let mut c = Collect { path: Vec::new(), out: Vec::new() };
+    module.visit(&mut c);
+    c.out
+}
+
+/// Replaces every float parameter of `module` with the stored tensor of the same path
+/// (`prefix` + path). Errors name a missing tensor or a shape mismatch.
+pub fn load_params<M: Module>(module: M, tensors: &HashMap<String, StoredTensor>, prefix: &str) -> Result<M, String> {
+    struct Load<'a> {
+        path: Vec<String>,
+        prefix: &'a str,
+        tensors: &'a HashMap<String, StoredTensor>,
+        error: Option<String>,
+    }
+    impl ModuleMapper for Load<'_> {
+        fn enter_module(&mut self, name: &str, _container: &str) {
+            self.path.push(name.to_string());
+        }
+        fn exit_module(&mut self, _name: &str, _container: &str) {
+            self.path.pop();
+        }
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let name = format!("{}{}", self.prefix, self.path.join("."));
+            let Some(stored) = self.tensors.get(&name) else {
+                self.error.get_or_insert(format!("tensor '{name}' is missing"));
+                return param;
+            };
+            let expected = param.val().dims().to_vec();
+            if stored.shape != expected {
+                self.error.get_or_insert(format!(
+                    "tensor '{name}' has shape {:?} but the network expects {:?} (different architecture?)",
+                    stored.shape, expected
+                ));
+                return param;
+            }
+            let values = stored.to_f32();
+            param.map(|old| {
+                let grad = old.is_require_grad();
+                let t = Tensor::<D>::from_data(TensorData::new(values, expected), &old.device());
+                if grad {
+                    t.require_grad()
+                } else {
+                    t
+                }
+            })
+        }
+    }
+    let mut loader = Load { path: Vec::new(), prefix, tensors, error: None };
+    let module = module.map(&mut loader);
+    match loader.error {
+        Some(e) => Err(e),
+        None => Ok(module),
+    }
+}
+
+/// Polyak averaging: `target <- tau * online + (1 - tau) * target`, parameter by parameter.
+/// `online` must have the same architecture (typically `online_model.valid()`).
+pub fn soft_update<M: Module>(target: M, online: &M, tau: f64) -> M {
+    struct Flatten {
+        out: Vec<Tensor<1>>,
+    }
+    impl ModuleVisitor for Flatten {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.out.push(param.val().flatten(0, D - 1));
+        }
+    }
+    struct Blend {
+        sources: std::vec::IntoIter<Tensor<1>>,
+        tau: f64,
+    }
+    impl ModuleMapper for Blend {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let src = self.sources.next().expect("online and target have the same parameters");
+            let tau = self.tau;
+            param.map(|t| {
+                let shape = t.dims();
+                t.mul_scalar(1.0 - tau) + src.reshape(shape).mul_scalar(tau)
+            })
+        }
+    }
+    let mut flat = Flatten { out: Vec::new() };
+    online.visit(&mut flat);
+    target.map(&mut Blend { sources: flat.out.into_iter(), tau })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device() -> Device {
+        Device::flex()
+    }
+
+    fn values(t: Tensor<2>) -> Vec<f32> {
+        t.into_data().try_into_vec_as::<f32>().unwrap()
+    }
+
+    #[test]
+    fn dueling_aggregation_subtracts_the_mean_advantage() {
+        let d = device();
+        let v = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, -2.0], [2, 1]), &d);
+        let a = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, 2.0, 3.0, 0.0, 0.0, 6.0], [2, 3]), &d);
+        let q = values(dueling_combine(v, a));
+        // Row 0: V=1, mean(A)=2 -> [0, 1, 2]; row 1: V=-2, mean(A)=2 -> [-4, -4, 2].
+        assert_eq!(q, vec![0.0, 1.0, 2.0, -4.0, -4.0, 2.0]);
+    }
+
+    #[test]
+    fn network_shapes_and_dueling_identity() {
+        let d = device();
+        let spec = NetSpec { obs_dim: 4, n_actions: 3, hidden: vec![16, 8], dueling: true };
+        let net = spec.init(&d);
+        let x = Tensor::<2>::from_data(TensorData::new(vec![0.1f32; 20], [5, 4]), &d);
+        let q = net.forward(x.clone());
+        assert_eq!(q.dims(), [5, 3]);
+        // mean_a Q(s, a) equals V(s) for a dueling network.
+        let mut h = x;
+        for l in &net.hidden {
+            h = relu(l.forward(h));
+        }
+        let v = values(net.value.as_ref().unwrap().forward(h));
+        let q = values(net.forward(Tensor::from_data(TensorData::new(vec![0.1f32; 20], [5, 4]), &d)));
+        for row in 0..5 {
+            let mean = q[row * 3..row * 3 + 3].iter().sum::<f32>() / 3.0;
+            assert!((mean - v[row]).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn params_roundtrip_by_name_and_reject_other_architectures() {
+        let d = device();
+        let spec = NetSpec { obs_dim: 4, n_actions: 2, hidden: vec![8], dueling: false };
+        let a = spec.init(&d);
+        let b = spec.init(&d);
+        let named: HashMap<_, _> = named_params(&a).into_iter().collect();
+        let names: Vec<&String> = {
+            let mut n: Vec<_> = named.keys().collect();
+            n.sort();
+            n
+        };
+        assert_eq!(names, vec!["head.bias", "head.weight", "hidden.0.bias", "hidden.0.weight"]);
+        let b = load_params(b, &named, "").unwrap();
+        let x = Tensor::<2>::from_data(TensorData::new(vec![0.3f32, -0.2, 0.5, 1.0], [1, 4]), &d);
+        assert_eq!(values(a.forward(x.clone())), values(b.forward(x)));
+        let other = NetSpec { hidden: vec![16], ..spec }.init(&d);
+        let e = load_params(other, &named, "").unwrap_err();
+        assert!(e.contains("shape"), "{e}");
+    }
+
+    #[test]
+    fn soft_update_blends_parameters() {
+        let d = device();
+        let spec = NetSpec { obs_dim: 2, n_actions: 2, hidden: vec![], dueling: false };
+        let online = spec.init(&d);
+        let target = spec.init(&d);
+        let before: HashMap<_, _> = named_params(&target).into_iter().collect();
+        let src: HashMap<_, _> = named_params(&online).into_iter().collect();
+        let blended = soft_update(target, &online, 0.25);
+        for (name, t) in named_params(&blended) {
+            let expect: Vec<f32> =
+                before[&name].to_f32().iter().zip(src[&name].to_f32()).map(|(t0, s)| 0.75 * t0 + 0.25 * s).collect();
+            for (x, y) in t.to_f32().iter().zip(expect) {
+                assert!((x - y).abs() < 1e-6, "{name}: {x} vs {y}");
+            }
+        }
+        // tau = 1 is a hard copy.
+        let copy = soft_update(blended, &online, 1.0);
+        let copied: HashMap<_, _> = named_params(&copy).into_iter().collect();
+        for (name, t) in &src {
+            assert_eq!(copied[name].to_f32(), t.to_f32());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! How a training loop reports progress: the CLI implements [`Observer`] to write CSV,
+//! TensorBoard and the progress bar; tests use [`NullObserver`] or [`RecordingObserver`].
+
+/// One finished training episode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpisodeRecord {
+    /// Total env steps taken when the episode ended.
+    pub step: u64,
+    /// 1-based episode number.
+    pub episode: u64,
+    /// Undiscounted return.
+    pub ret: f64,
+    /// Length in steps.
+    pub length: u64,
+    /// Algorithm scalars (epsilon, loss, ...), in the order of [`Observer::begin`]'s names.
+    pub scalars: Vec<f64>,
+}
+
+/// Receives a training run's events.
+pub trait Observer {
+    /// Called once before training with the names of the per-episode algorithm scalars.
+    fn begin(&mut self, _scalar_names: &[&'static str], _total_steps: u64) {}
+    /// Called after every training episode.
+    fn on_episode(&mut self, _rec: &EpisodeRecord) {}
+    /// Called for scalars that are not per-episode (periodic evaluations, test rewards).
+    fn on_scalar(&mut self, _tag: &str, _value: f64, _step: u64) {}
+    /// Called every few hundred env steps so a progress bar can move.
+    fn on_progress(&mut self, _step: u64) {}
+    /// Polled by the loop: `true` asks it to stop cleanly (Ctrl-C).
+    fn stop_requested(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that ignores everything.
+pub struct NullObserver;
+
+impl Observer for NullObserver {}
+
+/// An observer that keeps everything in memory (tests, benchmarks).
+#[derive(Default, Debug)]
+pub struct RecordingObserver {
+    /// Scalar names given to `begin`.
+    pub scalar_names: Vec<&'static str>,
+    /// Every episode.
+    pub episodes: Vec<EpisodeRecord>,
+    /// Every `(tag, value, step)` scalar.
+    pub scalars: Vec<(String, f64, u64)>,
+}
+
+impl Observer for RecordingObserver {
+    fn begin(&mut self, names: &[&'static str], _total: u64) {
+        self.scalar_names = names.to_vec();
+    }
+    fn on_episode(&mut self, rec: &EpisodeRecord) {
+        self.episodes.push(rec.clone());
+    }
+    fn on_scalar(&mut self, tag: &str, value: f64, step: u64) {
+        self.scalars.push((tag.to_string(), value, step));
+    }
+}

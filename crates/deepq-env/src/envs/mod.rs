@@ -1,0 +1,10 @@
+//! The environment ports.
+
+pub mod cartpole;
+pub mod cliff_walking;
+pub mod frozen_lake;
+mod rng;
+mod tabular;
+pub mod taxi;
+
+pub use tabular::Transition;

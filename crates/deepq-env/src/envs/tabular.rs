@@ -1,0 +1,102 @@
+//! The machinery shared by the tabular (toy-text) ports: a transition table in Gymnasium's `P`
+//! layout, an initial-state distribution, and the reset/step protocol around them.
+
+use super::rng::{categorical, EnvRng};
+use crate::env::{EnvError, EpisodeGuard};
+use crate::space::Space;
+
+/// One possible outcome of a transition, as in Gymnasium's `P[s][a]`:
+/// `(probability, next_state, reward, terminated)`.
+pub type Transition = (f64, usize, f64, bool);
+
+/// State, spaces, RNG and episode protocol of a tabular environment.
+#[derive(Debug, Clone)]
+pub(crate) struct Tabular {
+    pub(crate) id: String,
+    pub(crate) observation_space: Space,
+    pub(crate) action_space: Space,
+    n_actions: usize,
+    /// Outcomes of `(s, a)` at index `s * n_actions + a`.
+    table: Vec<Vec<Transition>>,
+    initial: Vec<f64>,
+    pub(crate) state: usize,
+    guard: EpisodeGuard,
+    rng: EnvRng,
+}
+
+impl Tabular {
+    /// A tabular environment with `n_states` states; `outcomes(s, a)` lists the outcomes of each
+    /// pair and `initial` is the reset distribution (one probability per state).
+    pub(crate) fn new(
+        id: &str,
+        n_states: usize,
+        n_actions: usize,
+        mut outcomes: impl FnMut(usize, usize) -> Vec<Transition>,
+        initial: Vec<f64>,
+    ) -> Self {
+        debug_assert_eq!(initial.len(), n_states);
+        let table =
+            (0..n_states).flat_map(|s| (0..n_actions).map(move |a| (s, a))).map(|(s, a)| outcomes(s, a)).collect();
+        Self {
+            id: id.to_string(),
+            observation_space: Space::Discrete { n: n_states },
+            action_space: Space::Discrete { n: n_actions },
+            n_actions,
+            table,
+            initial,
+            state: 0,
+            guard: EpisodeGuard::NeedsReset,
+            rng: EnvRng::default(),
+        }
+    }
+
+    /// Number of states.
+    pub(crate) fn n_states(&self) -> usize {
+        self.initial.len()
+    }
+
+    /// Outcomes of taking `a` in `s`. Panics if `s` or `a` is out of range.
+    pub(crate) fn transitions(&self, s: usize, a: usize) -> &[Transition] {
+        assert!(s < self.n_states() && a < self.n_actions, "state {s} / action {a} out of range");
+        &self.table[s * self.n_actions + a]
+    }
+
+    /// Starts an episode in a state drawn from the initial distribution.
+    pub(crate) fn reset(&mut self, seed: Option<u64>) -> usize {
+        self.rng.reseed(seed);
+        let u = self.rng.uniform();
+        self.state = categorical(self.initial.iter().copied(), u);
+        self.guard = EpisodeGuard::Running;
+        self.state
+    }
+
+    /// Puts the environment in state `s` and marks the episode as running.
+    pub(crate) fn set_state(&mut self, s: usize) -> Result<(), EnvError> {
+        if s >= self.n_states() {
+            return Err(EnvError::Other(format!(
+                "{}: state {s} is out of range (the environment has {} states)",
+                self.id,
+                self.n_states()
+            )));
+        }
+        self.state = s;
+        self.guard = EpisodeGuard::Running;
+        Ok(())
+    }
+
+    /// Takes `action`, picking the outcome with the uniform draw `u` (or a fresh draw from the
+    /// environment's RNG when `u` is `None` and there is more than one outcome).
+    pub(crate) fn step(&mut self, action: usize, u: Option<f64>) -> Result<Transition, EnvError> {
+        self.guard.check_step(action, &self.action_space)?;
+        let outcomes = &self.table[self.state * self.n_actions + action];
+        let index = match (outcomes.len(), u) {
+            (_, Some(u)) => categorical(outcomes.iter().map(|t| t.0), u),
+            (1, None) => 0,
+            (_, None) => categorical(outcomes.iter().map(|t| t.0), self.rng.uniform()),
+        };
+        let outcome = outcomes[index];
+        self.state = outcome.1;
+        self.guard.after_step(outcome.3);
+        Ok(outcome)
+    }
+}

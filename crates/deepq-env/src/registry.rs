@@ -1,0 +1,105 @@
+//! Environment registry keyed by Gymnasium ids, with Gymnasium's default kwargs.
+
+use crate::env::{Env, EnvError};
+use crate::envs::{cartpole::CartPole, cliff_walking::CliffWalking, frozen_lake::FrozenLake, taxi::Taxi};
+use crate::wrappers::TimeLimit;
+use serde::{Deserialize, Serialize};
+
+/// Keyword arguments accepted by [`make_with`] (the `[env]` table of a deepq config).
+/// `None` means "the registered default".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvKwargs {
+    /// FrozenLake map: `"4x4"` or `"8x8"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_name: Option<String>,
+    /// FrozenLake slipperiness (CliffWalking too, as in Gymnasium 1.x).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_slippery: Option<bool>,
+    /// Overrides the registered time limit (`TimeLimit` wrapper); 0 disables it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_episode_steps: Option<usize>,
+}
+
+/// A registered environment id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvSpec {
+    /// Gymnasium id.
+    pub id: &'static str,
+    /// Registered `max_episode_steps` (the `TimeLimit`), if any.
+    pub max_episode_steps: Option<usize>,
+    /// Gymnasium's `reward_threshold` (the "solved" bound), if any.
+    pub reward_threshold: Option<f64>,
+    /// One-line description.
+    pub description: &'static str,
+}
+
+/// All registered ids, with the specs of Gymnasium 1.4.0's registry (`Taxi-v3` is kept as an
+/// alias of `Taxi-v4`, whose dynamics it had).
+pub fn specs() -> Vec<EnvSpec> {
+    let s = |id, max, thr, description| EnvSpec { id, max_episode_steps: max, reward_threshold: thr, description };
+    vec![
+        s("CartPole-v0", Some(200), Some(195.0), "pole balancing, 4 floats, 2 actions, 200 steps"),
+        s("CartPole-v1", Some(500), Some(475.0), "pole balancing, 4 floats, 2 actions, 500 steps"),
+        s("FrozenLake-v1", Some(100), Some(0.70), "4x4 grid walk on slippery ice (map_name=8x8 for the big map)"),
+        s("FrozenLake8x8-v1", Some(200), Some(0.85), "8x8 slippery ice grid"),
+        s("Taxi-v3", Some(200), Some(8.0), "alias of Taxi-v4 (gymnasium 1.4 no longer registers v3)"),
+        s("Taxi-v4", Some(200), Some(8.0), "taxi pick-up and drop-off, 500 states, 6 actions"),
+        s("CliffWalking-v1", None, None, "4x12 cliff walk, 48 states, 4 actions, no time limit"),
+        s("CliffWalkingSlippery-v1", None, None, "CliffWalking-v1 with is_slippery=true"),
+    ]
+}
+
+/// Looks up the spec of `id`, with an error listing the known ids.
+pub fn spec(id: &str) -> Result<EnvSpec, EnvError> {
+    specs().into_iter().find(|s| s.id == id).ok_or_else(|| EnvError::UnknownId {
+        id: id.to_string(),
+        known: specs().iter().map(|s| s.id).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// Makes `id` with its default kwargs (and its registered time limit).
+pub fn make(id: &str) -> Result<Box<dyn Env>, EnvError> {
+    make_with(id, &EnvKwargs::default())
+}
+
+/// Makes `id` with `kwargs` applied over the registered defaults.
+pub fn make_with(id: &str, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError> {
+    let spec = spec(id)?;
+    let reject = |name: &str| Err(EnvError::BadKwarg(format!("environment '{id}' does not take the kwarg '{name}'")));
+    let inner: Box<dyn Env> = match id {
+        "CartPole-v0" | "CartPole-v1" => {
+            if kwargs.map_name.is_some() {
+                return reject("map_name");
+            }
+            if kwargs.is_slippery.is_some() {
+                return reject("is_slippery");
+            }
+            Box::new(CartPole::new(id))
+        }
+        "FrozenLake-v1" | "FrozenLake8x8-v1" => {
+            let default_map = if id == "FrozenLake8x8-v1" { "8x8" } else { "4x4" };
+            let map = kwargs.map_name.as_deref().unwrap_or(default_map);
+            Box::new(FrozenLake::new(id, map, kwargs.is_slippery.unwrap_or(true))?)
+        }
+        "Taxi-v3" | "Taxi-v4" => {
+            if kwargs.map_name.is_some() {
+                return reject("map_name");
+            }
+            if kwargs.is_slippery.is_some() {
+                return reject("is_slippery");
+            }
+            Box::new(Taxi::new(id))
+        }
+        "CliffWalking-v1" | "CliffWalkingSlippery-v1" => {
+            if kwargs.map_name.is_some() {
+                return reject("map_name");
+            }
+            let default_slippery = id == "CliffWalkingSlippery-v1";
+            Box::new(CliffWalking::new(id, kwargs.is_slippery.unwrap_or(default_slippery)))
+        }
+        _ => unreachable!("spec() only returns registered ids"),
+    };
+    let limit = kwargs.max_episode_steps.or(spec.max_episode_steps).unwrap_or(0);
+    Ok(if limit > 0 { Box::new(TimeLimit::new(inner, limit)) } else { inner })
+}

@@ -1,0 +1,5 @@
+//! Reusable environment wrappers.
+
+mod time_limit;
+
+pub use time_limit::TimeLimit;

@@ -1,0 +1,27 @@
+//! Writers for the files of a deepq training run's directory.
+//!
+//! This crate deliberately has no deep-learning dependency so that it compiles quickly.
+//! It provides:
+//!
+//! - [`atomic_write`] and [`write_json_atomic`]: crash-safe whole-file writes (temp file in the
+//!   same directory, fsync, rename), used for summaries, configs and checkpoints.
+//! - [`CsvLogger`]: an append-only CSV table that is flushed after every row.
+//! - [`TensorBoardWriter`]: a hand-rolled TensorBoard event-file writer for scalar summaries.
+//! - [`plot_series`] and [`plot_returns`]: PNG line charts rendered in pure Rust with an
+//!   embedded font, so they work on machines without system fonts.
+//! - [`moving_mean`]: trailing moving average used by the return plots.
+
+#![warn(missing_docs)]
+
+mod atomic;
+mod csv;
+mod plot;
+mod stats;
+mod tensorboard;
+mod text_backend;
+
+pub use atomic::{atomic_write, write_json_atomic};
+pub use csv::{format_float, CsvLogger, CsvValue};
+pub use plot::{plot_returns, plot_returns_sized, plot_series, plot_series_sized, DEFAULT_PLOT_SIZE, RETURNS_WINDOW};
+pub use stats::moving_mean;
+pub use tensorboard::{encode_varint, mask_crc32c, masked_crc32c, read_tfrecords, unmask_crc32c, TensorBoardWriter};

@@ -1,0 +1,97 @@
+//! `deepq eval`: greedy evaluation of a run or checkpoint, or of the random agent.
+
+use anyhow::{anyhow, bail, Result};
+use deepq_agents::checkpoint;
+use deepq_agents::policy::{evaluate, Policy, RandomPolicy};
+use deepq_agents::tabular;
+use deepq_env::EnvKwargs;
+use std::path::{Path, PathBuf};
+
+/// Runs `deepq eval`.
+pub fn run(
+    target: Option<PathBuf>,
+    random: Option<String>,
+    episodes: usize,
+    seed: Option<u64>,
+    json: bool,
+) -> Result<()> {
+    if episodes == 0 {
+        bail!("--episodes must be at least 1");
+    }
+    let (env_id, kwargs, mut policy, seed, label): (String, EnvKwargs, Box<dyn Policy>, u64, String) =
+        match (target, random) {
+            (None, Some(env_id)) => {
+                let env = deepq_env::make(&env_id)?;
+                let seed = seed.unwrap_or(0);
+                let policy = Box::new(RandomPolicy::new(env.n_actions(), seed));
+                (env_id.clone(), EnvKwargs::default(), policy, seed, "random".into())
+            }
+            (Some(target), None) => {
+                let (ckpt_path, default_seed) = locate(&target)?;
+                let (policy, env_id, kwargs) = load_policy(&ckpt_path)?;
+                (env_id, kwargs, policy, seed.unwrap_or(default_seed), ckpt_path.display().to_string())
+            }
+            _ => bail!("give a run directory or checkpoint to evaluate, or --random ENV_ID"),
+        };
+    let mut env = deepq_env::make_with(&env_id, &kwargs)?;
+    let r = evaluate(env.as_mut(), policy.as_mut(), episodes, seed)?;
+    if json {
+        let v = serde_json::json!({
+            "env_id": env_id, "policy": label, "episodes": r.episodes, "mean": r.mean, "std": r.std,
+            "min": r.min, "max": r.max, "mean_length": r.mean_length, "seed": r.seed, "returns": r.returns,
+        });
+        println!("{v}");
+    } else {
+        println!(
+            "{env_id}: {label}: mean return {:.3} +- {:.3} (min {}, max {}) over {} episodes, mean length {:.1}",
+            r.mean, r.std, r.min, r.max, r.episodes, r.mean_length
+        );
+    }
+    Ok(())
+}
+
+/// The checkpoint to evaluate for a run directory (best, then final, then last) or a file,
+/// and the run's evaluation seed (so the summary's evaluation is reproduced).
+pub fn locate(target: &Path) -> Result<(PathBuf, u64)> {
+    if target.is_dir() {
+        let seed = crate::config::load_file(&target.join("config.toml")).map(|c| c.eval.seed).unwrap_or(100_000);
+        for name in ["best", "final", "last"] {
+            let p = target.join("checkpoints").join(format!("{name}.safetensors"));
+            if p.exists() {
+                return Ok((p, seed));
+            }
+        }
+        bail!("'{}' has no checkpoints/best|final|last.safetensors; is it a deepq run directory?", target.display());
+    }
+    if !target.exists() {
+        bail!("'{}' does not exist; give a run directory or a .safetensors checkpoint", target.display());
+    }
+    Ok((target.to_path_buf(), 100_000))
+}
+
+/// Rebuilds a greedy policy and its environment from a checkpoint.
+pub fn load_policy(path: &Path) -> Result<(Box<dyn Policy>, String, EnvKwargs)> {
+    let ck = checkpoint::load(path)?;
+    let env_id = ck.meta("deepq.env_id", path)?.to_string();
+    let kwargs: EnvKwargs = serde_json::from_str(ck.meta("deepq.env_kwargs", path)?)
+        .map_err(|e| anyhow!("checkpoint '{}' has bad env kwargs: {e}", path.display()))?;
+    let env = deepq_env::make_with(&env_id, &kwargs)?;
+    let policy: Box<dyn Policy> = match ck.meta("deepq.kind", path)? {
+        "tabular_q" => {
+            let q = tabular::q_table_from(&ck, path)?;
+            let n_states = env.observation_space().n().unwrap_or(0);
+            if q.n_states != n_states || q.n_actions != env.n_actions() {
+                bail!(
+                    "checkpoint '{}' has a {}x{} Q-table but {env_id} has {n_states} states and {} actions",
+                    path.display(),
+                    q.n_states,
+                    q.n_actions,
+                    env.n_actions()
+                );
+            }
+            Box::new(q)
+        }
+        other => bail!("checkpoint '{}' is of unknown kind '{other}'", path.display()),
+    };
+    Ok((policy, env_id, kwargs))
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod eval;
+pub mod info;
+pub mod train;

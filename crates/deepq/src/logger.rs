@@ -1,0 +1,168 @@
+//! [`RunLogger`]: the [`Observer`] that turns a training loop's events into the run directory's
+//! `metrics.csv`, TensorBoard events and PNG plots, and drives the progress display.
+
+use crate::progress::{Progress, ProgressMode};
+use anyhow::{Context, Result};
+use deepq_agents::observer::{EpisodeRecord, Observer};
+use deepq_log::{plot_returns, plot_series, CsvLogger, TensorBoardWriter};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Writes everything a run logs.
+pub struct RunLogger {
+    dir: PathBuf,
+    csv: Option<CsvLogger>,
+    tb: TensorBoardWriter,
+    progress: Progress,
+    mode: ProgressMode,
+    interrupted: Arc<AtomicBool>,
+    scalar_names: Vec<&'static str>,
+    returns: Vec<(u64, f64)>,
+    episode_scalars: Vec<Vec<(f64, f64)>>,
+    other_scalars: BTreeMap<String, Vec<(f64, f64)>>,
+    last_step: u64,
+    error: Option<String>,
+}
+
+impl RunLogger {
+    /// Opens the writers of run directory `dir`.
+    pub fn create(dir: &Path, mode: ProgressMode, interrupted: Arc<AtomicBool>) -> Result<Self> {
+        let tb = TensorBoardWriter::create(dir.join("tensorboard"))
+            .with_context(|| format!("cannot create TensorBoard log in '{}'", dir.display()))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            csv: None,
+            tb,
+            progress: Progress::new(mode, 0),
+            mode,
+            interrupted,
+            scalar_names: Vec::new(),
+            returns: Vec::new(),
+            episode_scalars: Vec::new(),
+            other_scalars: BTreeMap::new(),
+            last_step: 0,
+            error: None,
+        })
+    }
+
+    /// Prints a status line (above the bar; nothing when quiet).
+    pub fn say(&self, line: &str) {
+        self.progress.println(line);
+    }
+
+    /// Whether Ctrl-C was pressed.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+
+    /// Mean return of the last 100 episodes.
+    pub fn recent_mean(&self) -> Option<f64> {
+        if self.returns.is_empty() {
+            return None;
+        }
+        let tail = &self.returns[self.returns.len().saturating_sub(100)..];
+        Some(tail.iter().map(|r| r.1).sum::<f64>() / tail.len() as f64)
+    }
+
+    fn note_error(&mut self, what: &str, e: std::io::Error) {
+        if self.error.is_none() {
+            self.error = Some(format!("{what}: {e}"));
+            self.interrupted.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// Flushes the logs and draws the plots; reports the first write error of the run.
+    pub fn finish(&mut self) -> Result<()> {
+        self.progress.finish();
+        if let Some(csv) = &mut self.csv {
+            if let Err(e) = csv.flush() {
+                self.note_error("cannot write metrics.csv", e);
+            }
+        }
+        if let Err(e) = self.tb.flush() {
+            self.note_error("cannot write TensorBoard events", e);
+        }
+        if let Some(e) = &self.error {
+            anyhow::bail!("{e} (is the disk full?)");
+        }
+        let plots = self.dir.join("plots");
+        plot_returns(plots.join("return.png"), "Episode return", &self.returns).context("cannot draw return.png")?;
+        for (name, points) in self.scalar_names.iter().zip(&self.episode_scalars) {
+            let finite: Vec<(f64, f64)> = points.iter().copied().filter(|p| p.1.is_finite()).collect();
+            if !finite.is_empty() {
+                plot_series(plots.join(format!("{name}.png")), name, "env step", name, &[(name, &finite)])
+                    .with_context(|| format!("cannot draw {name}.png"))?;
+            }
+        }
+        for (tag, points) in &self.other_scalars {
+            let file = tag.replace('/', "_");
+            plot_series(plots.join(format!("{file}.png")), tag, "env step", tag, &[(tag.as_str(), points)])
+                .with_context(|| format!("cannot draw {file}.png"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Observer for RunLogger {
+    fn begin(&mut self, scalar_names: &[&'static str], total_steps: u64) {
+        self.scalar_names = scalar_names.to_vec();
+        self.episode_scalars = vec![Vec::new(); scalar_names.len()];
+        self.progress = Progress::new(self.mode, total_steps);
+        let mut columns = vec!["step", "episode", "return", "length"];
+        columns.extend(scalar_names);
+        match CsvLogger::create(self.dir.join("metrics.csv"), &columns) {
+            Ok(csv) => self.csv = Some(csv),
+            Err(e) => self.note_error("cannot create metrics.csv", e),
+        }
+    }
+
+    fn on_episode(&mut self, rec: &EpisodeRecord) {
+        self.returns.push((rec.step, rec.ret));
+        let mut row = vec![rec.step as f64, rec.episode as f64, rec.ret, rec.length as f64];
+        row.extend(&rec.scalars);
+        if let Some(csv) = &mut self.csv {
+            let mut values: Vec<deepq_log::CsvValue> =
+                vec![rec.step.into(), rec.episode.into(), rec.ret.into(), rec.length.into()];
+            values.extend(rec.scalars.iter().map(|v| deepq_log::CsvValue::from(*v)));
+            if let Err(e) = csv.row(&values) {
+                self.note_error("cannot write metrics.csv", e);
+            }
+        }
+        let step = rec.step as i64;
+        let mut tb_values: Vec<(&str, f64)> = vec![("episode/return", rec.ret), ("episode/length", rec.length as f64)];
+        for (name, v) in self.scalar_names.iter().zip(&rec.scalars) {
+            if v.is_finite() {
+                tb_values.push((name, *v));
+            }
+        }
+        if let Some(m) = self.recent_mean() {
+            tb_values.push(("episode/return_mean100", m));
+        }
+        if let Err(e) = self.tb.scalars(&tb_values, step) {
+            self.note_error("cannot write TensorBoard events", e);
+        }
+        for (series, v) in self.episode_scalars.iter_mut().zip(&rec.scalars) {
+            series.push((rec.step as f64, *v));
+        }
+        self.last_step = rec.step;
+        self.progress.update(rec.step, self.recent_mean(), rec.episode);
+    }
+
+    fn on_scalar(&mut self, tag: &str, value: f64, step: u64) {
+        if let Err(e) = self.tb.scalar(tag, value, step as i64) {
+            self.note_error("cannot write TensorBoard events", e);
+        }
+        self.other_scalars.entry(tag.to_string()).or_default().push((step as f64, value));
+    }
+
+    fn on_progress(&mut self, step: u64) {
+        let episodes = self.returns.len() as u64;
+        self.progress.update(step, self.recent_mean(), episodes);
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+}

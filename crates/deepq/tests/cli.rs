@@ -1,0 +1,195 @@
+//! End-to-end tests of the `deepq` binary: runs, run directories and clear errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn deepq(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).output().expect("deepq runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("deepq-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// A user error: non-zero exit, exactly one line on stderr that starts with "error:",
+/// mentions `needle`, and no panic backtrace.
+fn assert_user_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "expected failure, got success; stderr: {stderr}");
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(lines[0].contains(needle), "expected '{needle}' in: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn frozenlake_preset_solves_and_writes_the_full_run_directory() {
+    let dir = tmp("frozenlake");
+    let out = deepq(&["train", "frozenlake", "--seed", "0", "--out", dir.to_str().unwrap(), "--quiet"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for f in [
+        "config.toml",
+        "metrics.csv",
+        "summary.json",
+        "checkpoints/final.safetensors",
+        "plots/return.png",
+        "plots/test_reward.png",
+    ] {
+        assert!(dir.join(f).is_file(), "missing {f}");
+    }
+    let tb: Vec<_> = std::fs::read_dir(dir.join("tensorboard")).unwrap().collect();
+    assert_eq!(tb.len(), 1, "one TensorBoard event file");
+    let s = json(&dir.join("summary.json"));
+    for key in [
+        "env_id",
+        "algo",
+        "preset",
+        "seed",
+        "env_steps",
+        "episodes",
+        "updates",
+        "wall_seconds",
+        "sps",
+        "threshold",
+        "solved",
+        "solved_at_step",
+        "eval",
+    ] {
+        assert!(s.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert_eq!(s["solved"], true);
+    assert_eq!(s["env_id"], "FrozenLake-v1");
+    assert_eq!(s["eval"]["episodes"], 100);
+    let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    assert!(csv.starts_with("step,episode,return,length,epsilon,test_reward,best_test_reward\n"));
+    assert_eq!(csv.lines().count() as u64, s["episodes"].as_u64().unwrap() + 1);
+
+    // The written config re-runs to the same result (same seed, same everything).
+    let again = tmp("frozenlake-again");
+    let cfg = dir.join("config.toml");
+    let out = deepq(&["train", cfg.to_str().unwrap(), "--out", again.to_str().unwrap(), "--quiet"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&again.join("summary.json"))["solved_at_step"], s["solved_at_step"]);
+    assert_eq!(std::fs::read(again.join("metrics.csv")).unwrap(), csv.as_bytes());
+
+    // eval RUN_DIR reproduces the summary's evaluation.
+    let out = deepq(&["eval", dir.to_str().unwrap(), "--episodes", "100", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["mean"], s["eval"]["mean"]);
+    assert_eq!(e["std"], s["eval"]["std"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&again);
+}
+
+#[test]
+fn random_cartpole_baseline_is_in_the_low_twenties() {
+    let out = deepq(&["eval", "--random", "CartPole-v1", "--episodes", "100", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mean = e["mean"].as_f64().unwrap();
+    assert!((17.0..30.0).contains(&mean), "random CartPole mean {mean}");
+    assert_eq!(e["episodes"], 100);
+}
+
+#[test]
+fn presets_and_envs_are_listed() {
+    let out = deepq(&["presets"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("frozenlake") && text.contains("taxi"), "{text}");
+    let out = deepq(&["envs"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("CartPole-v1") && text.contains("Taxi-v3"), "{text}");
+}
+
+#[test]
+fn unknown_preset_is_one_clear_line() {
+    assert_user_error(&deepq(&["train", "frozenlak", "--quiet"]), "unknown preset 'frozenlak'");
+}
+
+#[test]
+fn unknown_env_id_is_one_clear_line() {
+    let out = deepq(&["train", "frozenlake", "--set", "env_id=FrozenPond-v9", "--quiet"]);
+    assert_user_error(&out, "unknown environment id 'FrozenPond-v9'");
+    assert_user_error(&deepq(&["eval", "--random", "Pong-v0"]), "unknown environment id 'Pong-v0'");
+}
+
+#[test]
+fn malformed_toml_is_one_clear_line() {
+    let dir = tmp("badtoml");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad.toml");
+    std::fs::write(&f, "algo = \"tabular_q\"\nenv_id = [unclosed\n").unwrap();
+    assert_user_error(&deepq(&["train", f.to_str().unwrap(), "--quiet"]), "not valid TOML");
+    std::fs::write(&f, "algo = \"tabular_q\"\nenv_id = \"FrozenLake-v1\"\ntotal_steps = 10\nsped = 1\n").unwrap();
+    assert_user_error(&deepq(&["train", f.to_str().unwrap(), "--quiet"]), "sped");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_set_overrides_name_the_key() {
+    let out = deepq(&["train", "frozenlake", "--set", "tabular.learning_rate=0.1", "--quiet"]);
+    assert_user_error(&out, "tabular.learning_rate");
+    let out = deepq(&["train", "frozenlake", "--set", "tabular.alpha=high", "--quiet"]);
+    assert_user_error(&out, "tabular.alpha");
+    let out = deepq(&["train", "frozenlake", "--set", "total_steps=-5", "--quiet"]);
+    assert_user_error(&out, "total_steps");
+    let out = deepq(&["train", "frozenlake", "--set", "tabular.alpha=3", "--quiet"]);
+    assert_user_error(&out, "tabular.alpha");
+}
+
+#[test]
+fn unwritable_out_is_one_clear_line() {
+    // A path below a regular file cannot be created, even as root.
+    let dir = tmp("unwritable");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = deepq(&["train", "frozenlake", "--out", file.join("run").to_str().unwrap(), "--quiet"]);
+    assert_user_error(&out, "cannot create run directory");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn existing_run_directory_is_not_overwritten() {
+    let dir = tmp("twice");
+    let args = ["train", "frozenlake", "--out", dir.to_str().unwrap(), "--quiet", "--set", "total_steps=50"];
+    assert!(deepq(&args).status.success());
+    assert_user_error(&deepq(&args), "already holds a run");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_of_missing_or_corrupt_checkpoints_is_one_clear_line() {
+    let dir = tmp("corrupt");
+    std::fs::create_dir_all(&dir).unwrap();
+    assert_user_error(&deepq(&["eval", dir.join("nope.safetensors").to_str().unwrap()]), "does not exist");
+    let f = dir.join("bad.safetensors");
+    std::fs::write(&f, b"\x08\x00\x00\x00\x00\x00\x00\x00{garbage").unwrap();
+    assert_user_error(&deepq(&["eval", f.to_str().unwrap()]), "corrupt");
+    assert_user_error(&deepq(&["eval", dir.to_str().unwrap()]), "no checkpoints");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn run_stopped_by_total_steps_still_writes_everything() {
+    let dir = tmp("short");
+    let out = deepq(&["train", "taxi", "--out", dir.to_str().unwrap(), "--quiet", "--set", "total_steps=3000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = json(&dir.join("summary.json"));
+    assert_eq!(s["stopped_by"], "total_steps");
+    assert_eq!(s["env_steps"], 3000);
+    assert_eq!(s["solved"], false);
+    assert!(dir.join("checkpoints/final.safetensors").is_file());
+    assert!(dir.join("plots/return.png").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
