@@ -5,6 +5,7 @@
 //! - [`observer`]: how an algorithm reports episodes and scalars to the run directory.
 
 pub mod checkpoint;
+pub mod dqn;
 pub mod network;
 pub mod observer;
 pub mod policy;
@@ -12,3 +13,5 @@ pub mod replay;
 pub mod schedule;
 pub mod tabular;
 pub mod util;
+pub use burn;
+pub mod bench;

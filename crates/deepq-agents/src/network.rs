@@ -3,7 +3,7 @@
 //! Polyak averaging).
 
 use crate::checkpoint::Tensor as StoredTensor;
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::relu;
@@ -70,6 +70,29 @@ pub fn dueling_combine(value: Tensor<2>, advantage: Tensor<2>) -> Tensor<2> {
     value + advantage - mean
 }
 
+/// The [`ParamId`](burn::module::ParamId) of every float parameter by its dotted path (optimizer
+/// state is keyed by these ids, so a resumed run restores them).
+pub fn param_ids<M: Module>(module: &M) -> Vec<(String, u64)> {
+    struct Collect {
+        path: Vec<String>,
+        out: Vec<(String, u64)>,
+    }
+    impl ModuleVisitor for Collect {
+        fn enter_module(&mut self, name: &str, _container: &str) {
+            self.path.push(name.to_string());
+        }
+        fn exit_module(&mut self, _name: &str, _container: &str) {
+            self.path.pop();
+        }
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.out.push((self.path.join("."), param.id.val()));
+        }
+    }
+    let mut c = Collect { path: Vec::new(), out: Vec::new() };
+    module.visit(&mut c);
+    c.out
+}
+
 /// Every float parameter of `module` by its dotted path (`hidden.0.weight`, `head.bias`, ...),
 /// as stored tensors (f32, burn's layout: linear weights are `[in, out]`).
 pub fn named_params<M: Module>(module: &M) -> Vec<(String, StoredTensor)> {
@@ -99,10 +122,21 @@ pub fn named_params<M: Module>(module: &M) -> Vec<(String, StoredTensor)> {
 /// Replaces every float parameter of `module` with the stored tensor of the same path
 /// (`prefix` + path). Errors name a missing tensor or a shape mismatch.
 pub fn load_params<M: Module>(module: M, tensors: &HashMap<String, StoredTensor>, prefix: &str) -> Result<M, String> {
+    load_params_with_ids(module, tensors, prefix, None)
+}
+
+/// Like [`load_params`], and when `ids` is given also restores each parameter's id (by path).
+pub fn load_params_with_ids<M: Module>(
+    module: M,
+    tensors: &HashMap<String, StoredTensor>,
+    prefix: &str,
+    ids: Option<&HashMap<String, u64>>,
+) -> Result<M, String> {
     struct Load<'a> {
         path: Vec<String>,
         prefix: &'a str,
         tensors: &'a HashMap<String, StoredTensor>,
+        ids: Option<&'a HashMap<String, u64>>,
         error: Option<String>,
     }
     impl ModuleMapper for Load<'_> {
@@ -127,18 +161,15 @@ pub fn load_params<M: Module>(module: M, tensors: &HashMap<String, StoredTensor>
                 return param;
             }
             let values = stored.to_f32();
-            param.map(|old| {
-                let grad = old.is_require_grad();
-                let t = Tensor::<D>::from_data(TensorData::new(values, expected), &old.device());
-                if grad {
-                    t.require_grad()
-                } else {
-                    t
-                }
-            })
+            let restored_id = self.ids.and_then(|ids| ids.get(&self.path.join(".")).copied());
+            let (id, old, mapper) = param.consume();
+            let t = Tensor::<D>::from_data(TensorData::new(values, expected), &old.device());
+            let t = if old.is_require_grad() { t.require_grad() } else { t };
+            let id = restored_id.map(ParamId::from).unwrap_or(id);
+            Param::from_mapped_value(id, t, mapper)
         }
     }
-    let mut loader = Load { path: Vec::new(), prefix, tensors, error: None };
+    let mut loader = Load { path: Vec::new(), prefix, tensors, ids, error: None };
     let module = module.map(&mut loader);
     match loader.error {
         Some(e) => Err(e),

@@ -34,6 +34,25 @@ pub fn stats(xs: &[f64]) -> (f64, f64, f64, f64) {
     (mean, var.sqrt(), min, max)
 }
 
+/// Makes the calling thread flush denormal floats to zero (x86 FTZ/DAZ; like PyTorch's
+/// `set_flush_denormal(True)`). Adam's second-moment estimates decay into the denormal range
+/// for parameters with tiny gradients, and denormal arithmetic is up to 100x slower on x86:
+/// measured here, it tripled the time of a DQN update. A no-op on other architectures.
+pub fn flush_denormals_to_zero() {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut csr: u32 = 0;
+        // SAFETY: stmxcsr/ldmxcsr read and write this thread's SSE control register through a
+        // valid pointer; setting bits 15 (flush-to-zero) and 6 (denormals-are-zero) only
+        // changes how denormal floats are treated.
+        unsafe {
+            std::arch::asm!("stmxcsr [{}]", in(reg) &mut csr, options(nostack, preserves_flags));
+            csr |= 0x8040;
+            std::arch::asm!("ldmxcsr [{}]", in(reg) &csr, options(nostack, preserves_flags));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +62,14 @@ mod tests {
         assert_eq!(argmax(&[0.0, 1.0, 1.0]), 1);
         assert_eq!(argmax(&[0.0, 0.0]), 0);
         assert_eq!(argmax(&[-1.0, -3.0, -0.5]), 2);
+    }
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn denormals_flush_to_zero_after_the_call() {
+        flush_denormals_to_zero();
+        let tiny = std::hint::black_box(1e-39f32);
+        assert_eq!(tiny * std::hint::black_box(1.0f32), 0.0);
     }
 
     #[test]

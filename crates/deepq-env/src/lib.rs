@@ -7,10 +7,13 @@
 
 pub mod env;
 pub mod envs;
+pub mod provider;
 pub mod registry;
+pub mod render;
 pub mod space;
 pub mod wrappers;
 
 pub use env::{Env, EnvError, EpisodeGuard, Info, Obs, RgbFrame, Step};
+pub use provider::{register_provider, EnvProvider};
 pub use registry::{make, make_with, EnvKwargs, EnvSpec};
 pub use space::{Dtype, Space};

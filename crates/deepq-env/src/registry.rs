@@ -19,6 +19,37 @@ pub struct EnvKwargs {
     /// Overrides the registered time limit (`TimeLimit` wrapper); 0 disables it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_episode_steps: Option<usize>,
+    /// Atari only: observation type, `"rgb"` (210x160x3), `"grayscale"` (210x160) or `"ram"` (128 bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obs_type: Option<String>,
+    /// Atari only: emulator frames per agent step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frameskip: Option<usize>,
+    /// Atari only: sticky-action probability (the previous action is repeated on a frame).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_action_probability: Option<f64>,
+    /// Atari only: all 18 joystick actions instead of the game's minimal action set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_action_space: Option<bool>,
+    /// Atari only: directory with the ROM files (`pong.bin`, ...), overriding `DEEPQ_ROM_DIR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rom_dir: Option<String>,
+}
+
+impl EnvKwargs {
+    /// The name of the first Atari-only kwarg that is set, if any.
+    pub fn first_atari_kwarg(&self) -> Option<&'static str> {
+        [
+            ("obs_type", self.obs_type.is_some()),
+            ("frameskip", self.frameskip.is_some()),
+            ("repeat_action_probability", self.repeat_action_probability.is_some()),
+            ("full_action_space", self.full_action_space.is_some()),
+            ("rom_dir", self.rom_dir.is_some()),
+        ]
+        .into_iter()
+        .find(|(_, set)| *set)
+        .map(|(name, _)| name)
+    }
 }
 
 /// A registered environment id.
@@ -48,6 +79,9 @@ pub fn specs() -> Vec<EnvSpec> {
         s("CliffWalking-v1", None, None, "4x12 cliff walk, 48 states, 4 actions, no time limit"),
         s("CliffWalkingSlippery-v1", None, None, "CliffWalking-v1 with is_slippery=true"),
     ]
+    .into_iter()
+    .chain(crate::provider::specs())
+    .collect()
 }
 
 /// Looks up the spec of `id`, with an error listing the known ids.
@@ -65,7 +99,15 @@ pub fn make(id: &str) -> Result<Box<dyn Env>, EnvError> {
 
 /// Makes `id` with `kwargs` applied over the registered defaults.
 pub fn make_with(id: &str, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError> {
+    if let Some(made) = crate::provider::make(id, kwargs) {
+        return made;
+    }
     let spec = spec(id)?;
+    if let Some(name) = kwargs.first_atari_kwarg() {
+        return Err(EnvError::BadKwarg(format!(
+            "environment '{id}' does not take the kwarg '{name}' (Atari ids only)"
+        )));
+    }
     let reject = |name: &str| Err(EnvError::BadKwarg(format!("environment '{id}' does not take the kwarg '{name}'")));
     let inner: Box<dyn Env> = match id {
         "CartPole-v0" | "CartPole-v1" => {

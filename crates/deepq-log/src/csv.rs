@@ -149,6 +149,49 @@ impl CsvLogger {
         Ok(Self { out, path, columns: columns.iter().map(|c| c.to_string()).collect(), line: String::new() })
     }
 
+    /// Continues an existing CSV after a resumed run: keeps the header (which must list exactly
+    /// `columns`) and the rows whose first column is at most `keep_until` (rows written after the
+    /// checkpoint the run resumes from are dropped), then appends new rows. A missing file is
+    /// created as by [`CsvLogger::create`].
+    pub fn resume(path: impl AsRef<Path>, columns: &[&str], keep_until: f64) -> io::Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Self::create(&path, columns),
+            Err(e) => return Err(e),
+        };
+        let header: Vec<String> = columns.iter().map(|c| escape_field(c)).collect();
+        let header = header.join(",");
+        let mut lines = text.lines();
+        if lines.next() != Some(header.as_str()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{} has other columns than this run; cannot resume it", path.display()),
+            ));
+        }
+        let mut kept = String::with_capacity(text.len());
+        kept.push_str(&header);
+        kept.push('\n');
+        for line in lines {
+            let first = line.split(',').next().unwrap_or("");
+            match first.parse::<f64>() {
+                Ok(v) if v <= keep_until => {
+                    kept.push_str(line);
+                    kept.push('\n');
+                }
+                _ => break,
+            }
+        }
+        crate::atomic_write(&path, kept.as_bytes())?;
+        let file = std::fs::OpenOptions::new().append(true).open(&path)?;
+        Ok(Self {
+            out: BufWriter::new(file),
+            path,
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            line: String::new(),
+        })
+    }
+
     /// Appends one row and flushes it.
     ///
     /// `values` may be a slice of [`CsvValue`] (for mixed integer/float rows) or of anything
@@ -276,5 +319,23 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n");
         assert!(CsvLogger::create(&path, &[]).is_err());
         std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn resume_drops_rows_after_the_checkpoint_and_appends() {
+        let dir = std::env::temp_dir().join(format!("deepq-csv-resume-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.csv");
+        let mut log = CsvLogger::create(&path, &["step", "v"]).unwrap();
+        for step in [10u64, 20, 30, 40] {
+            log.row(&[CsvValue::from(step), CsvValue::from(1.5)]).unwrap();
+        }
+        drop(log);
+        let mut log = CsvLogger::resume(&path, &["step", "v"], 25.0).unwrap();
+        log.row(&[CsvValue::from(26u64), CsvValue::from(2.0)]).unwrap();
+        drop(log);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "step,v\n10,1.5\n20,1.5\n26,2\n");
+        assert!(CsvLogger::resume(&path, &["other"], 1.0).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

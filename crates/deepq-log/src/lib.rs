@@ -10,6 +10,8 @@
 //! - [`plot_series`] and [`plot_returns`]: PNG line charts rendered in pure Rust with an
 //!   embedded font, so they work on machines without system fonts.
 //! - [`moving_mean`]: trailing moving average used by the return plots.
+//! - [`record_video`], [`GifRecorder`] and [`Mp4Recorder`]: episode videos as animated GIFs
+//!   (pure Rust) or MP4s (through an external `ffmpeg`).
 
 #![warn(missing_docs)]
 
@@ -19,9 +21,11 @@ mod plot;
 mod stats;
 mod tensorboard;
 mod text_backend;
+mod video;
 
 pub use atomic::{atomic_write, write_json_atomic};
 pub use csv::{format_float, CsvLogger, CsvValue};
 pub use plot::{plot_returns, plot_returns_sized, plot_series, plot_series_sized, DEFAULT_PLOT_SIZE, RETURNS_WINDOW};
 pub use stats::moving_mean;
 pub use tensorboard::{encode_varint, mask_crc32c, masked_crc32c, read_tfrecords, unmask_crc32c, TensorBoardWriter};
+pub use video::{record_video, record_video_with_ffmpeg, GifRecorder, Mp4Recorder, VideoFrame, FFMPEG_MISSING};

@@ -6,6 +6,7 @@
 //! is written back to the run directory as `config.toml`, which re-runs the same training.
 
 use anyhow::{anyhow, bail, Context, Result};
+use deepq_agents::dqn::DqnConfig;
 use deepq_agents::tabular::TabularConfig;
 use deepq_env::EnvKwargs;
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,8 @@ use std::path::Path;
 pub enum Algo {
     /// Tabular Q-learning ([`TabularConfig`]).
     TabularQ,
+    /// Deep Q-Network and its variants ([`DqnConfig`]).
+    Dqn,
 }
 
 impl Algo {
@@ -24,6 +27,7 @@ impl Algo {
     pub fn name(&self) -> &'static str {
         match self {
             Algo::TabularQ => "tabular_q",
+            Algo::Dqn => "dqn",
         }
     }
 }
@@ -72,6 +76,9 @@ pub struct RunConfig {
     /// Tabular Q-learning hyperparameters (`algo = "tabular_q"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tabular: Option<TabularConfig>,
+    /// DQN hyperparameters (`algo = "dqn"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dqn: Option<DqnConfig>,
 }
 
 /// A built-in preset: its name and TOML text.
@@ -86,6 +93,9 @@ pub struct Preset {
 pub const PRESETS: &[Preset] = &[
     Preset { name: "frozenlake", toml: include_str!("../presets/frozenlake.toml") },
     Preset { name: "taxi", toml: include_str!("../presets/taxi.toml") },
+    Preset { name: "cartpole", toml: include_str!("../presets/cartpole.toml") },
+    Preset { name: "cartpole-cleanrl", toml: include_str!("../presets/cartpole-cleanrl.toml") },
+    Preset { name: "cartpole-zoo", toml: include_str!("../presets/cartpole-zoo.toml") },
 ];
 
 /// Finds a preset by name.
@@ -183,7 +193,15 @@ pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<()> {
 
 /// Keys that are valid but absent from a resolved config when unset.
 fn is_optional_key(key: &str) -> bool {
-    matches!(key, "env.map_name" | "env.is_slippery" | "env.max_episode_steps" | "tabular.solve_threshold")
+    matches!(
+        key,
+        "env.map_name"
+            | "env.is_slippery"
+            | "env.max_episode_steps"
+            | "tabular.solve_threshold"
+            | "dqn.reward_bound"
+            | "dqn.eval_bound"
+    )
 }
 
 /// Parses a `--set` value as the type of the key it replaces.
@@ -234,6 +252,10 @@ pub fn validate(c: &RunConfig) -> Result<()> {
             if !(0.0..=1.0).contains(&t.gamma) {
                 bail!("tabular.gamma must be in [0, 1], got {}", t.gamma);
             }
+        }
+        Algo::Dqn => {
+            let d = c.dqn.as_ref().ok_or_else(|| anyhow!("algo = \"dqn\" needs a [dqn] table"))?;
+            d.validate().map_err(|e| anyhow!(e))?;
         }
     }
     Ok(())

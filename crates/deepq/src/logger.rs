@@ -24,11 +24,19 @@ pub struct RunLogger {
     other_scalars: BTreeMap<String, Vec<(f64, f64)>>,
     last_step: u64,
     error: Option<String>,
+    resume_step: Option<u64>,
 }
 
 impl RunLogger {
     /// Opens the writers of run directory `dir`.
-    pub fn create(dir: &Path, mode: ProgressMode, interrupted: Arc<AtomicBool>) -> Result<Self> {
+    /// With `resume_step`, `metrics.csv` is continued: rows after that step (written after the
+    /// checkpoint the run resumes from) are dropped, and the kept returns stay in the plots.
+    pub fn create(
+        dir: &Path,
+        mode: ProgressMode,
+        interrupted: Arc<AtomicBool>,
+        resume_step: Option<u64>,
+    ) -> Result<Self> {
         let tb = TensorBoardWriter::create(dir.join("tensorboard"))
             .with_context(|| format!("cannot create TensorBoard log in '{}'", dir.display()))?;
         Ok(Self {
@@ -44,6 +52,7 @@ impl RunLogger {
             other_scalars: BTreeMap::new(),
             last_step: 0,
             error: None,
+            resume_step,
         })
     }
 
@@ -105,6 +114,23 @@ impl RunLogger {
     }
 }
 
+impl RunLogger {
+    /// Reads the kept rows of a resumed run back into the plot series.
+    fn reload_history(&mut self, path: &Path) {
+        let Ok(text) = std::fs::read_to_string(path) else { return };
+        for line in text.lines().skip(1) {
+            let cols: Vec<f64> = line.split(',').map(|c| c.parse::<f64>().unwrap_or(f64::NAN)).collect();
+            if cols.len() < 4 {
+                continue;
+            }
+            self.returns.push((cols[0] as u64, cols[2]));
+            for (series, v) in self.episode_scalars.iter_mut().zip(&cols[4..]) {
+                series.push((cols[0], *v));
+            }
+        }
+    }
+}
+
 impl Observer for RunLogger {
     fn begin(&mut self, scalar_names: &[&'static str], total_steps: u64) {
         self.scalar_names = scalar_names.to_vec();
@@ -112,16 +138,22 @@ impl Observer for RunLogger {
         self.progress = Progress::new(self.mode, total_steps);
         let mut columns = vec!["step", "episode", "return", "length"];
         columns.extend(scalar_names);
-        match CsvLogger::create(self.dir.join("metrics.csv"), &columns) {
+        let path = self.dir.join("metrics.csv");
+        let opened = match self.resume_step {
+            None => CsvLogger::create(&path, &columns),
+            Some(step) => CsvLogger::resume(&path, &columns, step as f64),
+        };
+        match opened {
             Ok(csv) => self.csv = Some(csv),
-            Err(e) => self.note_error("cannot create metrics.csv", e),
+            Err(e) => self.note_error("cannot open metrics.csv", e),
+        }
+        if self.resume_step.is_some() {
+            self.reload_history(&path);
         }
     }
 
     fn on_episode(&mut self, rec: &EpisodeRecord) {
         self.returns.push((rec.step, rec.ret));
-        let mut row = vec![rec.step as f64, rec.episode as f64, rec.ret, rec.length as f64];
-        row.extend(&rec.scalars);
         if let Some(csv) = &mut self.csv {
             let mut values: Vec<deepq_log::CsvValue> =
                 vec![rec.step.into(), rec.episode.into(), rec.ret.into(), rec.length.into()];

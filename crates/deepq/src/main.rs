@@ -26,7 +26,7 @@ enum Command {
     /// Train an agent from a preset name or a TOML config file.
     Train {
         /// Preset name (see `deepq presets`) or path to a .toml config.
-        config: String,
+        config: Option<String>,
         /// Master seed (overrides the config's `seed`).
         #[arg(long)]
         seed: Option<u64>,
@@ -39,6 +39,9 @@ enum Command {
         /// No progress bar or progress lines.
         #[arg(long)]
         quiet: bool,
+        /// Continue a killed run from its last checkpoint (network, optimizer, replay, counters).
+        #[arg(long, value_name = "RUN_DIR")]
+        resume: Option<PathBuf>,
     },
     /// Evaluate a trained run (or checkpoint) greedily, or the random agent with --random.
     Eval {
@@ -56,6 +59,35 @@ enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Also record the episodes as a .gif or .mp4 (mp4 needs ffmpeg on PATH).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+    },
+    /// Play greedy episodes of a trained run or checkpoint; record them with --record.
+    Play {
+        /// A run directory or a .safetensors checkpoint.
+        target: PathBuf,
+        /// Number of episodes.
+        #[arg(long, default_value_t = 1)]
+        episodes: usize,
+        /// Seed of the first episode.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the rendered frames to a .gif or .mp4 (mp4 needs ffmpeg on PATH).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Frames per second of the recording.
+        #[arg(long, default_value_t = 30.0)]
+        fps: f64,
+    },
+    /// Measure update time, action latency, env and replay speed.
+    Bench {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Fewer iterations (a smoke run; numbers are noisier).
+        #[arg(long)]
+        quick: bool,
     },
     /// List the built-in presets.
     Presets,
@@ -65,13 +97,19 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(feature = "atari")]
+    deepq_atari::register();
     let result = match cli.command {
-        Command::Train { config, seed, out, overrides, quiet } => {
-            commands::train::run(&config, seed, out, &overrides, quiet)
+        Command::Train { config, seed, out, overrides, quiet, resume } => {
+            commands::train::run(commands::train::TrainArgs { source: config, seed, out, overrides, quiet, resume })
         }
-        Command::Eval { target, random, episodes, seed, json } => {
-            commands::eval::run(target, random, episodes, seed, json)
+        Command::Eval { target, random, episodes, seed, json, record } => {
+            commands::eval::run(target, random, episodes, seed, json, record)
         }
+        Command::Play { target, episodes, seed, record, fps } => {
+            commands::play::run(target, episodes, seed, record, fps)
+        }
+        Command::Bench { json, quick } => commands::bench::run(json, quick),
         Command::Presets => commands::info::presets(),
         Command::Envs => commands::info::envs(),
     };

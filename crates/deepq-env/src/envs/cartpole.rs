@@ -9,7 +9,8 @@
 //! registry's `TimeLimit`.
 
 use super::rng::EnvRng;
-use crate::env::{Env, EnvError, EpisodeGuard, Info, Obs, Step};
+use crate::env::{Env, EnvError, EpisodeGuard, Info, Obs, RgbFrame, Step};
+use crate::render::CartPoleRenderer;
 use crate::space::{Dtype, Space};
 
 /// Gravity (m/s²).
@@ -19,7 +20,7 @@ const MASSCART: f64 = 1.0;
 /// Mass of the pole (kg).
 const MASSPOLE: f64 = 0.1;
 /// Half the pole's length (m).
-const LENGTH: f64 = 0.5;
+pub const LENGTH: f64 = 0.5;
 /// Magnitude of the push (N).
 const FORCE_MAG: f64 = 10.0;
 /// Seconds between state updates.
@@ -40,6 +41,8 @@ pub struct CartPole {
     state: [f64; 4],
     guard: EpisodeGuard,
     rng: EnvRng,
+    /// Created on the first `render` call, then reused.
+    renderer: Option<Box<CartPoleRenderer>>,
 }
 
 impl CartPole {
@@ -59,6 +62,7 @@ impl CartPole {
             state: [0.0; 4],
             guard: EpisodeGuard::NeedsReset,
             rng: EnvRng::default(),
+            renderer: None,
         }
     }
 
@@ -133,6 +137,11 @@ impl Env for CartPole {
         let terminated = Self::is_failed(&self.state);
         self.guard.after_step(terminated);
         Ok(Step { obs: self.observation(), reward: 1.0, terminated, truncated: false, info: Info::new() })
+    }
+    /// Gymnasium's `rgb_array` picture (600x400) of the current state; before the first reset
+    /// it shows the all-zero state.
+    fn render(&mut self) -> Result<RgbFrame, EnvError> {
+        Ok(self.renderer.get_or_insert_with(Default::default).render(&self.state))
     }
 }
 

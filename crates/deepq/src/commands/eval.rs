@@ -2,6 +2,7 @@
 
 use anyhow::{anyhow, bail, Result};
 use deepq_agents::checkpoint;
+use deepq_agents::dqn::{GreedyPolicy, ObsEncoder};
 use deepq_agents::policy::{evaluate, Policy, RandomPolicy};
 use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
@@ -14,6 +15,7 @@ pub fn run(
     episodes: usize,
     seed: Option<u64>,
     json: bool,
+    record: Option<PathBuf>,
 ) -> Result<()> {
     if episodes == 0 {
         bail!("--episodes must be at least 1");
@@ -33,6 +35,15 @@ pub fn run(
             }
             _ => bail!("give a run directory or checkpoint to evaluate, or --random ENV_ID"),
         };
+    if let Some(path) = &record {
+        // Record the same episodes first (a fresh copy of a random policy replays its actions).
+        let mut rec_policy: Box<dyn Policy> = match &label[..] {
+            "random" => Box::new(RandomPolicy::new(deepq_env::make_with(&env_id, &kwargs)?.n_actions(), seed)),
+            _ => load_policy(Path::new(&label))?.0,
+        };
+        let opts = crate::commands::play::PlayOptions { episodes, seed, record: Some(path), fps: 30.0, verbose: false };
+        crate::commands::play::play(&env_id, &kwargs, rec_policy.as_mut(), &opts)?;
+    }
     let mut env = deepq_env::make_with(&env_id, &kwargs)?;
     let r = evaluate(env.as_mut(), policy.as_mut(), episodes, seed)?;
     if json {
@@ -91,7 +102,25 @@ pub fn load_policy(path: &Path) -> Result<(Box<dyn Policy>, String, EnvKwargs)> 
             }
             Box::new(q)
         }
+        "dqn" => {
+            let policy = GreedyPolicy::from_checkpoint(&ck, path, deepq_burn_device())?;
+            let (obs_dim, n_actions) = policy.shape();
+            let env_dim = ObsEncoder::for_space(env.observation_space(), 1.0).dim();
+            if obs_dim != env_dim || n_actions != env.n_actions() {
+                bail!(
+                    "checkpoint '{}' has a network for {obs_dim} inputs and {n_actions} actions but {env_id} has {env_dim} and {}",
+                    path.display(),
+                    env.n_actions()
+                );
+            }
+            Box::new(policy)
+        }
         other => bail!("checkpoint '{}' is of unknown kind '{other}'", path.display()),
     };
     Ok((policy, env_id, kwargs))
+}
+
+/// The device policies are evaluated on (the CPU backend).
+fn deepq_burn_device() -> deepq_agents::burn::prelude::Device {
+    deepq_agents::dqn::Devices::cpu().infer
 }

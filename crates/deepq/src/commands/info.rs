@@ -15,11 +15,11 @@ pub fn presets() -> Result<()> {
 
 /// Prints every registered environment id with its limits.
 pub fn envs() -> Result<()> {
-    println!("{:<20} {:>9} {:>10}  description", "id", "max_steps", "threshold");
+    println!("{:<28} {:>9} {:>10}  description", "id", "max_steps", "threshold");
     for s in deepq_env::registry::specs() {
         let max = s.max_episode_steps.map_or("-".to_string(), |m| m.to_string());
         let thr = s.reward_threshold.map_or("-".to_string(), |t| t.to_string());
-        println!("{:<20} {:>9} {:>10}  {}", s.id, max, thr, s.description);
+        println!("{:<28} {:>9} {:>10}  {}", s.id, max, thr, s.description);
     }
     Ok(())
 }

@@ -1,39 +1,90 @@
 //! `deepq train`: resolve the config, create the run directory, train, checkpoint, evaluate,
-//! and write the summary and plots.
+//! and write the summary and plots. `--resume RUN_DIR` continues a killed DQN run.
 
-use crate::config::{resolve, Algo, RunConfig};
+use crate::config::{self, resolve, Algo, RunConfig};
 use crate::logger::RunLogger;
 use crate::progress::ProgressMode;
 use crate::run_dir::{self, EvalSummary, Summary};
-use anyhow::{anyhow, Context, Result};
-use deepq_agents::policy::evaluate;
+use anyhow::{anyhow, bail, Context, Result};
+use deepq_agents::checkpoint;
+use deepq_agents::dqn::{self, Devices, DqnRun, StopReason};
+use deepq_agents::policy::{evaluate, Policy};
 use deepq_agents::tabular;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// What `deepq train` was asked to do.
+pub struct TrainArgs {
+    /// Preset or config file (absent with `resume`).
+    pub source: Option<String>,
+    /// Seed override.
+    pub seed: Option<u64>,
+    /// Run directory.
+    pub out: Option<PathBuf>,
+    /// `--set` overrides.
+    pub overrides: Vec<String>,
+    /// No progress output.
+    pub quiet: bool,
+    /// Run directory to resume.
+    pub resume: Option<PathBuf>,
+}
+
 /// Runs `deepq train`.
-pub fn run(source: &str, seed: Option<u64>, out: Option<PathBuf>, overrides: &[String], quiet: bool) -> Result<()> {
-    let config = resolve(source, overrides, seed)?;
-    let dir = out.unwrap_or_else(|| run_dir::default_dir(&config));
-    run_dir::create(&dir)?;
-    run_dir::write_config(&dir, &config)?;
+pub fn run(args: TrainArgs) -> Result<()> {
+    let (config, dir, resume_from) = match (&args.resume, &args.source) {
+        (Some(dir), None) => {
+            if args.seed.is_some() || args.out.is_some() || !args.overrides.is_empty() {
+                bail!("--resume continues a run exactly as configured; it takes no --seed, --out or --set");
+            }
+            let config = config::load_file(&dir.join("config.toml"))
+                .with_context(|| format!("'{}' is not a deepq run directory", dir.display()))?;
+            let ckpt = dir.join("checkpoints").join("resume.safetensors");
+            if !ckpt.exists() {
+                bail!("'{}' has no checkpoints/resume.safetensors to resume from", dir.display());
+            }
+            (config, dir.clone(), Some(ckpt))
+        }
+        (None, Some(source)) => {
+            let config = resolve(source, &args.overrides, args.seed)?;
+            let dir = args.out.clone().unwrap_or_else(|| run_dir::default_dir(&config));
+            run_dir::create(&dir)?;
+            run_dir::write_config(&dir, &config)?;
+            (config, dir, None)
+        }
+        (Some(_), Some(_)) => bail!("give either a preset/config to train or --resume RUN_DIR, not both"),
+        (None, None) => {
+            bail!("give a preset name or a config file to train (see `deepq presets`), or --resume RUN_DIR")
+        }
+    };
+    let resume_step = match &resume_from {
+        Some(p) => {
+            let ck = checkpoint::load(p)?;
+            Some(ck.meta("deepq.step", p)?.parse::<u64>().map_err(|_| anyhow!("'{}' has a bad step", p.display()))?)
+        }
+        None => None,
+    };
     let interrupted = install_ctrlc();
-    let mut logger = RunLogger::create(&dir, ProgressMode::detect(quiet), interrupted.clone())?;
+    let mut logger = RunLogger::create(&dir, ProgressMode::detect(args.quiet), interrupted.clone(), resume_step)?;
+    let verb = if resume_step.is_some() { "resuming" } else { "training" };
     logger.say(&format!(
-        "deepq: training {} ({}) on {} -> {}",
+        "deepq: {verb} {} ({}) on {} -> {}",
         describe(&config),
         config.algo.name(),
         config.env_id,
         dir.display()
     ));
-    let summary = match config.algo {
-        Algo::TabularQ => train_tabular(&config, &dir, &mut logger)?,
+    let result = match config.algo {
+        Algo::TabularQ => train_tabular(&config, &dir, &mut logger),
+        Algo::Dqn => train_dqn(&config, &dir, &mut logger, resume_from.as_deref()),
     };
-    logger.finish()?;
+    // The logs and plots are written even when training failed (e.g. a NaN loss).
+    let finished = logger.finish();
+    let summary = result?;
+    finished?;
     run_dir::write_summary(&dir, &summary)?;
-    report(&summary, &dir, quiet);
+    report(&summary, &dir, args.quiet);
     Ok(())
 }
 
@@ -94,12 +145,57 @@ fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Su
     })
 }
 
+fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Option<&Path>) -> Result<Summary> {
+    let cfg = c.dqn.as_ref().ok_or_else(|| anyhow!("missing [dqn] table"))?;
+    let ckpt_dir = dir.join("checkpoints");
+    let run = DqnRun {
+        env_id: &c.env_id,
+        kwargs: &c.env,
+        cfg,
+        total_steps: c.total_steps,
+        seed: c.seed,
+        checkpoint_dir: Some(&ckpt_dir),
+        resume_from,
+        devices: Devices::cpu(),
+    };
+    let start = Instant::now();
+    let out = dqn::train(&run, logger)?;
+    let wall = start.elapsed().as_secs_f64();
+    // Evaluate the best checkpoint when there is one (as SB3's EvalCallback keeps), else the final.
+    let (path, label) = match &out.best_checkpoint {
+        Some(p) if p.exists() => (p.clone(), "checkpoints/best.safetensors"),
+        _ => (ckpt_dir.join("final.safetensors"), "checkpoints/final.safetensors"),
+    };
+    let (mut policy, _, _) = crate::commands::eval::load_policy(&path)?;
+    let eval = final_eval(c, policy.as_mut(), label)?;
+    let threshold =
+        cfg.eval_bound.or(cfg.reward_bound).or_else(|| deepq_env::registry::spec(&c.env_id).ok()?.reward_threshold);
+    let solved = out.solved_at_step.is_some() || matches!((&eval, threshold), (Some(e), Some(t)) if e.mean >= t);
+    let stopped_by = match out.stopped_by {
+        StopReason::TotalSteps => "total_steps",
+        StopReason::Solved => "solved",
+        StopReason::Interrupted => "interrupted",
+    };
+    Ok(Summary {
+        env_id: c.env_id.clone(),
+        algo: c.algo.name().into(),
+        preset: c.preset.clone(),
+        seed: c.seed,
+        env_steps: out.env_steps,
+        episodes: out.episodes,
+        updates: out.updates,
+        wall_seconds: wall,
+        sps: out.env_steps as f64 / wall.max(1e-9),
+        threshold,
+        solved,
+        solved_at_step: out.solved_at_step,
+        stopped_by: stopped_by.into(),
+        eval,
+    })
+}
+
 /// Greedy evaluation on a fresh env with the config's eval seed.
-fn final_eval(
-    c: &RunConfig,
-    policy: &mut dyn deepq_agents::policy::Policy,
-    checkpoint: &str,
-) -> Result<Option<EvalSummary>> {
+fn final_eval(c: &RunConfig, policy: &mut dyn Policy, checkpoint: &str) -> Result<Option<EvalSummary>> {
     if c.eval.episodes == 0 {
         return Ok(None);
     }
@@ -114,6 +210,7 @@ fn report(s: &Summary, dir: &Path, quiet: bool) {
     }
     let solved = match s.solved_at_step {
         Some(at) => format!("solved at step {at}"),
+        None if s.solved => "solved (final evaluation above the threshold)".into(),
         None => "not solved".into(),
     };
     let eval = s

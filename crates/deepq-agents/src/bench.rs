@@ -1,0 +1,149 @@
+//! Micro-benchmarks behind `deepq bench`: DQN update time, action latency, env and replay speed.
+
+use crate::dqn::{Devices, DqnConfig, Learner};
+use crate::network::NetSpec;
+use crate::replay::{Batch, ReplayBuffer};
+use crate::util::rng_for;
+use deepq_env::EnvError;
+use rand::Rng;
+use serde::Serialize;
+use std::time::Instant;
+
+/// One measured quantity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measurement {
+    /// What was measured.
+    pub name: String,
+    /// The value.
+    pub value: f64,
+    /// Its unit.
+    pub unit: &'static str,
+    /// Repetitions timed.
+    pub iterations: u64,
+}
+
+/// Times `f` for `iters` repetitions after `warmup` untimed ones; returns seconds per call.
+fn time_per_call(warmup: u64, iters: u64, mut f: impl FnMut()) -> f64 {
+    for _ in 0..warmup {
+        f();
+    }
+    let start = Instant::now();
+    for _ in 0..iters {
+        f();
+    }
+    start.elapsed().as_secs_f64() / iters as f64
+}
+
+fn random_batch(obs_dim: usize, n_actions: usize, batch: usize, seed: u64) -> Batch {
+    let mut rng = rng_for(seed, 0);
+    let mut v = |n: usize| (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect::<Vec<f32>>();
+    Batch {
+        obs: v(batch * obs_dim),
+        next_obs: v(batch * obs_dim),
+        rewards: v(batch),
+        terminated: vec![0.0; batch],
+        actions: (0..batch).map(|i| (i % n_actions) as i64).collect(),
+        indices: vec![0; batch],
+    }
+}
+
+/// Milliseconds per DQN update (forward, TD target, backward, Adam step) of an MLP.
+pub fn update_time(name: &str, spec: NetSpec, batch_size: usize, double: bool, iters: u64) -> Measurement {
+    let cfg = DqnConfig { hidden: spec.hidden.clone(), double, batch_size, ..DqnConfig::default() };
+    let batch = random_batch(spec.obs_dim, spec.n_actions, batch_size, 1);
+    let mut learner = Learner::new(spec, &cfg, Devices::cpu());
+    let secs = time_per_call(iters / 10 + 5, iters, || {
+        learner.update(&batch);
+    });
+    Measurement { name: name.into(), value: secs * 1e3, unit: "ms/update", iterations: iters }
+}
+
+/// Microseconds to pick one greedy action (inference copy of the network).
+pub fn action_latency(spec: NetSpec, iters: u64) -> Measurement {
+    let cfg = DqnConfig { hidden: spec.hidden.clone(), ..DqnConfig::default() };
+    let obs = vec![0.1f32; spec.obs_dim];
+    let mut learner = Learner::new(spec, &cfg, Devices::cpu());
+    let secs = time_per_call(200, iters, || {
+        std::hint::black_box(crate::util::argmax(&learner.q_values(&obs)));
+    });
+    Measurement { name: "greedy action, MLP 4-64-64-2".into(), value: secs * 1e6, unit: "us/action", iterations: iters }
+}
+
+/// Env steps per second of `env_id` under random actions (resets included).
+pub fn env_steps_per_second(env_id: &str, steps: u64) -> Result<Measurement, EnvError> {
+    let mut env = deepq_env::make(env_id)?;
+    let n = env.n_actions();
+    let mut rng = rng_for(0, 0);
+    env.reset(Some(0));
+    let start = Instant::now();
+    for _ in 0..steps {
+        let s = env.step(rng.random_range(0..n))?;
+        if s.done() {
+            env.reset(None);
+        }
+    }
+    let sps = steps as f64 / start.elapsed().as_secs_f64();
+    Ok(Measurement {
+        name: format!("{env_id} env steps (random actions)"),
+        value: sps,
+        unit: "steps/s",
+        iterations: steps,
+    })
+}
+
+/// Microseconds to sample a batch of `batch` from a full replay buffer of `capacity`.
+pub fn replay_sample_time(capacity: usize, obs_dim: usize, batch: usize, iters: u64) -> Measurement {
+    let mut buf = ReplayBuffer::new(capacity, obs_dim);
+    let obs = vec![0.5f32; obs_dim];
+    for i in 0..capacity {
+        buf.push(&obs, i % 2, 1.0, &obs, false, false);
+    }
+    let mut rng = rng_for(0, 1);
+    let mut out = Batch::default();
+    let secs = time_per_call(100, iters, || buf.sample_into(batch, &mut rng, &mut out));
+    Measurement {
+        name: format!("replay sample {batch} of {capacity} (obs {obs_dim})"),
+        value: secs * 1e6,
+        unit: "us/batch",
+        iterations: iters,
+    }
+}
+
+/// The standard suite of `deepq bench`; `quick` runs fewer iterations (for tests).
+pub fn standard_suite(quick: bool) -> Result<Vec<Measurement>, EnvError> {
+    crate::util::flush_denormals_to_zero();
+    let k = if quick { 20 } else { 1 };
+    let mlp =
+        |obs_dim, n_actions, hidden: &[usize]| NetSpec { obs_dim, n_actions, hidden: hidden.to_vec(), dueling: false };
+    Ok(vec![
+        update_time(
+            "update: deepq cartpole preset, MLP 4-64-64-2, batch 64, double",
+            mlp(4, 2, &[64, 64]),
+            64,
+            true,
+            4000 / k,
+        ),
+        update_time("update: CleanRL, MLP 4-120-84-2, batch 128", mlp(4, 2, &[120, 84]), 128, false, 3000 / k),
+        update_time("update: RL-Zoo, MLP 4-256-256-2, batch 64", mlp(4, 2, &[256, 256]), 64, false, 1000 / k),
+        update_time(
+            "update: LunarLander-size, MLP 8-256-256-4, batch 128",
+            mlp(8, 4, &[256, 256]),
+            128,
+            false,
+            500 / k,
+        ),
+        action_latency(mlp(4, 2, &[64, 64]), 20_000 / k),
+        env_steps_per_second("CartPole-v1", 2_000_000 / k)?,
+        replay_sample_time(100_000, 4, 128, 20_000 / k),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quick_suite_measures_positive_values() {
+        let m = super::standard_suite(true).unwrap();
+        assert_eq!(m.len(), 7);
+        assert!(m.iter().all(|x| x.value > 0.0 && x.value.is_finite()), "{m:?}");
+    }
+}

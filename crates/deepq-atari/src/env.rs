@@ -1,0 +1,452 @@
+//! [`AtariEnv`]: one ALE game as a deepq [`Env`], with ale-py 0.12.1's `AtariEnv` semantics.
+
+use crate::ale::{Ale, RAM_SIZE, SCREEN_HEIGHT, SCREEN_PIXELS, SCREEN_WIDTH};
+use crate::games::{find_rom, parse_id, MAX_FRAMES_PER_EPISODE};
+use deepq_env::{Dtype, Env, EnvError, EnvKwargs, EpisodeGuard, Info, Obs, RgbFrame, Space, Step};
+use rand::{Rng, RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::{Path, PathBuf};
+
+/// The names of the ALE's 18 joystick actions, indexed by ALE action code.
+pub const ACTION_MEANINGS: [&str; 18] = [
+    "NOOP",
+    "FIRE",
+    "UP",
+    "RIGHT",
+    "LEFT",
+    "DOWN",
+    "UPRIGHT",
+    "UPLEFT",
+    "DOWNRIGHT",
+    "DOWNLEFT",
+    "UPFIRE",
+    "RIGHTFIRE",
+    "LEFTFIRE",
+    "DOWNFIRE",
+    "UPRIGHTFIRE",
+    "UPLEFTFIRE",
+    "DOWNRIGHTFIRE",
+    "DOWNLEFTFIRE",
+];
+
+/// What [`AtariEnv`] observes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObsType {
+    /// The RGB screen, 210x160x3 bytes (HWC).
+    Rgb,
+    /// The ALE's grayscale screen (its luminance palette, as ale-py's `obs_type="grayscale"`), 210x160.
+    Grayscale,
+    /// The 128 bytes of console RAM.
+    Ram,
+}
+
+impl ObsType {
+    /// Parses ale-py's names: `rgb`, `grayscale`, `ram`.
+    pub fn parse(s: &str) -> Result<Self, EnvError> {
+        match s {
+            "rgb" => Ok(ObsType::Rgb),
+            "grayscale" => Ok(ObsType::Grayscale),
+            "ram" => Ok(ObsType::Ram),
+            other => {
+                Err(EnvError::BadKwarg(format!("obs_type must be \"rgb\", \"grayscale\" or \"ram\", not {other:?}")))
+            }
+        }
+    }
+}
+
+/// Everything that defines an [`AtariEnv`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtariConfig {
+    /// ROM name (`pong`, `space_invaders`).
+    pub game: String,
+    /// Observation type.
+    pub obs_type: ObsType,
+    /// Emulator frames per agent step (the action is repeated, rewards summed).
+    pub frameskip: usize,
+    /// Sticky actions: on every frame, with this probability the previous frame's action is
+    /// repeated instead of the chosen one (Machado et al. 2018; ale-py v5 uses 0.25).
+    pub repeat_action_probability: f64,
+    /// All 18 actions instead of the game's minimal action set.
+    pub full_action_space: bool,
+    /// Frames after which an episode is truncated (0: never).
+    pub max_frames_per_episode: u64,
+    /// ROM directory overriding `DEEPQ_ROM_DIR` and the reference venv.
+    pub rom_dir: Option<String>,
+}
+
+impl AtariConfig {
+    /// The config of the Atari id `id` (see the crate docs for the id shapes) with the Atari
+    /// kwargs of `kwargs` applied. `None` if `id` is not an Atari id.
+    pub fn from_id(id: &str, kwargs: &EnvKwargs) -> Option<Result<Self, EnvError>> {
+        Some(parse_id(id)?.and_then(|p| {
+            if kwargs.map_name.is_some() || kwargs.is_slippery.is_some() {
+                let name = if kwargs.map_name.is_some() { "map_name" } else { "is_slippery" };
+                return Err(EnvError::BadKwarg(format!("environment '{id}' does not take the kwarg '{name}'")));
+            }
+            let obs_type = match kwargs.obs_type.as_deref() {
+                Some(s) => ObsType::parse(s)?,
+                None if p.ram => ObsType::Ram,
+                None => ObsType::Rgb,
+            };
+            let frameskip = kwargs.frameskip.unwrap_or(p.frameskip);
+            if frameskip == 0 {
+                return Err(EnvError::BadKwarg("frameskip must be at least 1".into()));
+            }
+            let rap = kwargs.repeat_action_probability.unwrap_or(p.repeat_action_probability);
+            if !(0.0..=1.0).contains(&rap) {
+                return Err(EnvError::BadKwarg(format!("repeat_action_probability must be in [0, 1], not {rap}")));
+            }
+            Ok(AtariConfig {
+                game: p.game,
+                obs_type,
+                frameskip,
+                repeat_action_probability: rap,
+                full_action_space: kwargs.full_action_space.unwrap_or(false),
+                max_frames_per_episode: MAX_FRAMES_PER_EPISODE,
+                rom_dir: kwargs.rom_dir.clone(),
+            })
+        }))
+    }
+}
+
+/// The screen palette learnt from the emulator: for every palette index seen so far its RGB
+/// colour and its gray value with OpenCV's `COLOR_RGB2GRAY` weights. The ALE has no palette
+/// getter, so an index is learnt the first time it is seen, from that frame's RGB screen; the
+/// tables then turn raw index screens into gray or RGB without asking the emulator again.
+#[derive(Clone)]
+struct Palette {
+    rgb: [[u8; 3]; 256],
+    /// Gray value, or `UNKNOWN` for an index not seen yet.
+    gray: [u16; 256],
+}
+
+const UNKNOWN: u16 = 0x100;
+
+/// OpenCV's RGB->gray for 8-bit images: `(4899 R + 9617 G + 1868 B + 2^13) >> 14`, its
+/// fixed-point form of `0.299 R + 0.587 G + 0.114 B`.
+#[inline]
+pub fn cv2_gray(r: u8, g: u8, b: u8) -> u8 {
+    ((r as u32 * 4899 + g as u32 * 9617 + b as u32 * 1868 + (1 << 13)) >> 14) as u8
+}
+
+impl Palette {
+    fn new() -> Self {
+        Palette { rgb: [[0; 3]; 256], gray: [UNKNOWN; 256] }
+    }
+
+    /// Whether every index in `idx` is known.
+    #[inline]
+    fn knows_all(&self, idx: &[u8]) -> bool {
+        idx.iter().fold(0u16, |acc, &c| acc | self.gray[c as usize]) & UNKNOWN == 0
+    }
+
+    /// Learns the colours of `idx` from `rgb`, the same frame as RGB.
+    fn learn(&mut self, idx: &[u8], rgb: &[u8]) {
+        for (i, &c) in idx.iter().enumerate() {
+            let c = c as usize;
+            if self.gray[c] & UNKNOWN != 0 {
+                let px = [rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]];
+                self.rgb[c] = px;
+                self.gray[c] = cv2_gray(px[0], px[1], px[2]) as u16;
+            }
+        }
+    }
+}
+
+/// An Atari 2600 game on the Arcade Learning Environment, behaving like ale-py 0.12.1's
+/// `AtariEnv` (ids `ALE/<Game>-v5`, `<Game>NoFrameskip-v4` and their `-ram` variants).
+///
+/// - Actions index the game's minimal action set (or all 18 with `full_action_space`).
+/// - A step repeats the action for `frameskip` frames and sums the rewards; `terminated` is
+///   game over, `truncated` comes after 108,000 frames in an episode (ale-py's
+///   `max_num_frames_per_episode`).
+/// - Sticky actions are applied here, per frame, from deepq's RNG (ChaCha8), with the ALE's
+///   rule: with probability `repeat_action_probability` the previous frame's action is kept.
+///   ale-py draws them from the ALE's own RNG, so with a non-zero probability episodes agree
+///   with ale-py only statistically; with 0 (the v4 ids) they are identical frame by frame.
+/// - `reset(Some(seed))` re-seeds the emulator (and reloads the ROM, as ale-py does) and the
+///   sticky-action RNG; `reset(None)` resets the game and continues the RNG stream.
+/// - Info: `lives`, `episode_frame_number`, `frame_number` (as ale-py).
+pub struct AtariEnv {
+    id: String,
+    config: AtariConfig,
+    rom: PathBuf,
+    ale: Ale,
+    action_set: Vec<i32>,
+    observation_space: Space,
+    action_space: Space,
+    guard: EpisodeGuard,
+    rng: Option<ChaCha8Rng>,
+    /// The ALE action applied on the last frame (sticky actions repeat it).
+    last_action: i32,
+    observe: bool,
+    palette: Palette,
+    scratch_idx: Vec<u8>,
+    scratch_rgb: Vec<u8>,
+    /// The last screen of `grab_screen_indices` (all its colours are learnt).
+    last_grab: Vec<u8>,
+}
+
+impl AtariEnv {
+    /// Makes the Atari id `id` with `kwargs` (errors for a non-Atari id, an unknown game, a bad
+    /// kwarg or a missing ROM).
+    pub fn make(id: &str, kwargs: &EnvKwargs) -> Result<Self, EnvError> {
+        let config = AtariConfig::from_id(id, kwargs)
+            .ok_or_else(|| EnvError::Other(format!("'{id}' is not an Atari environment id")))??;
+        Self::new(id, config)
+    }
+
+    /// Builds the environment `config` under the name `id`.
+    pub fn new(id: &str, config: AtariConfig) -> Result<Self, EnvError> {
+        let rom = find_rom(&config.game, config.rom_dir.as_deref())?;
+        let ale = Ale::load(&rom, 0);
+        let action_set = if config.full_action_space { ale.legal_action_set() } else { ale.minimal_action_set() };
+        let shape = match config.obs_type {
+            ObsType::Rgb => vec![SCREEN_HEIGHT, SCREEN_WIDTH, 3],
+            ObsType::Grayscale => vec![SCREEN_HEIGHT, SCREEN_WIDTH],
+            ObsType::Ram => vec![RAM_SIZE],
+        };
+        let n: usize = shape.iter().product();
+        Ok(AtariEnv {
+            id: id.to_string(),
+            observation_space: Space::Box { shape, low: vec![0.0; n], high: vec![255.0; n], dtype: Dtype::U8 },
+            action_space: Space::Discrete { n: action_set.len() },
+            config,
+            rom,
+            ale,
+            action_set,
+            guard: EpisodeGuard::NeedsReset,
+            rng: None,
+            last_action: 0,
+            observe: true,
+            palette: Palette::new(),
+            scratch_idx: vec![0; SCREEN_PIXELS],
+            scratch_rgb: vec![0; SCREEN_PIXELS * 3],
+            last_grab: Vec::new(),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AtariConfig {
+        &self.config
+    }
+
+    /// The ROM file in use.
+    pub fn rom_path(&self) -> &Path {
+        &self.rom
+    }
+
+    /// The ALE action codes behind the action indices.
+    pub fn action_set(&self) -> &[i32] {
+        &self.action_set
+    }
+
+    /// The meaning of every action index (`NOOP`, `FIRE`, ...), as ale-py's `get_action_meanings`.
+    pub fn action_meanings(&self) -> Vec<&'static str> {
+        self.action_set.iter().map(|&a| ACTION_MEANINGS.get(a as usize).copied().unwrap_or("?")).collect()
+    }
+
+    /// Remaining lives.
+    pub fn lives(&self) -> i32 {
+        self.ale.lives()
+    }
+
+    /// When `false`, `reset` and `step` return an empty observation (`Obs::U8(vec![])`) instead of
+    /// building one: wrappers that read the screen themselves (e.g. [`crate::wrappers::MaxAndSkip`])
+    /// switch it off to save the copies. Default `true`.
+    pub fn set_observe(&mut self, observe: bool) {
+        self.observe = observe;
+    }
+
+    /// Copies the 128 RAM bytes.
+    pub fn ram(&self) -> [u8; RAM_SIZE] {
+        let mut ram = [0u8; RAM_SIZE];
+        self.ale.ram(&mut ram);
+        ram
+    }
+
+    /// Writes the RGB screen (210x160x3) into `out`.
+    pub fn screen_rgb(&self, out: &mut [u8]) {
+        self.ale.screen_rgb(out);
+    }
+
+    /// Writes the ALE's grayscale screen (luminance palette, 210x160) into `out`.
+    pub fn screen_grayscale_ale(&self, out: &mut [u8]) {
+        self.ale.screen_grayscale(out);
+    }
+
+    /// Writes the screen's palette indices (210x160) into `out` and learns any colour not seen
+    /// before, so that [`AtariEnv::gray_of_indices`], [`AtariEnv::gray_of_max`] and friends can
+    /// convert `out` later, after the emulator has moved on.
+    #[inline]
+    pub fn grab_screen_indices(&mut self, out: &mut [u8]) {
+        self.ale.screen_indices(out);
+        // Only rows that differ from the last grab can hold colours not learnt yet.
+        if self.last_grab.len() != out.len() {
+            self.ale.screen_rgb(&mut self.scratch_rgb);
+            self.palette.learn(out, &self.scratch_rgb);
+            self.last_grab = out.to_vec();
+            return;
+        }
+        let mut unknown = false;
+        for (row, last) in out.chunks_exact(SCREEN_WIDTH).zip(self.last_grab.chunks_exact_mut(SCREEN_WIDTH)) {
+            if row != last {
+                unknown |= !self.palette.knows_all(row);
+                last.copy_from_slice(row);
+            }
+        }
+        if unknown {
+            self.ale.screen_rgb(&mut self.scratch_rgb);
+            self.palette.learn(out, &self.scratch_rgb);
+        }
+    }
+
+    /// Fast grayscale screen with OpenCV's RGB->gray weights (what Baselines/SB3's `WarpFrame`
+    /// computes from the RGB screen), 210x160, through the learnt palette.
+    pub fn screen_gray(&mut self, out: &mut [u8]) {
+        let mut idx = std::mem::take(&mut self.scratch_idx);
+        self.grab_screen_indices(&mut idx);
+        self.gray_of_indices(&idx, out);
+        self.scratch_idx = idx;
+    }
+
+    /// Gray values (OpenCV weights) of an index screen from [`AtariEnv::grab_screen_indices`].
+    #[inline]
+    pub fn gray_of_indices(&self, idx: &[u8], out: &mut [u8]) {
+        for (o, &c) in out.iter_mut().zip(idx) {
+            *o = self.palette.gray[c as usize] as u8;
+        }
+    }
+
+    /// RGB values of an index screen from [`AtariEnv::grab_screen_indices`] (210x160x3).
+    pub fn rgb_of_indices(&self, idx: &[u8], out: &mut [u8]) {
+        for (o, &c) in out.chunks_exact_mut(3).zip(idx) {
+            o.copy_from_slice(&self.palette.rgb[c as usize]);
+        }
+    }
+
+    /// The gray value (OpenCV weights) of the pixel-wise channel maximum of two index screens:
+    /// exactly `cvtColor(max(rgb_a, rgb_b), RGB2GRAY)`, without building the RGB frames.
+    #[inline]
+    pub fn gray_of_max(&self, a: &[u8], b: &[u8], out: &mut [u8]) {
+        let pal = &self.palette;
+        for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+            *o = if x == y {
+                pal.gray[x as usize] as u8
+            } else {
+                let (p, q) = (pal.rgb[x as usize], pal.rgb[y as usize]);
+                cv2_gray(p[0].max(q[0]), p[1].max(q[1]), p[2].max(q[2]))
+            };
+        }
+    }
+
+    /// The pixel-wise channel maximum of two index screens as RGB (210x160x3).
+    pub fn rgb_of_max(&self, a: &[u8], b: &[u8], out: &mut [u8]) {
+        let pal = &self.palette;
+        for ((o, &x), &y) in out.chunks_exact_mut(3).zip(a).zip(b) {
+            let (p, q) = (pal.rgb[x as usize], pal.rgb[y as usize]);
+            o.copy_from_slice(&[p[0].max(q[0]), p[1].max(q[1]), p[2].max(q[2])]);
+        }
+    }
+
+    fn observation(&mut self) -> Obs {
+        if !self.observe {
+            return Obs::U8(Vec::new());
+        }
+        Obs::U8(match self.config.obs_type {
+            ObsType::Rgb => {
+                let mut v = vec![0; SCREEN_PIXELS * 3];
+                self.ale.screen_rgb(&mut v);
+                v
+            }
+            ObsType::Grayscale => {
+                let mut v = vec![0; SCREEN_PIXELS];
+                self.ale.screen_grayscale(&mut v);
+                v
+            }
+            ObsType::Ram => self.ram().to_vec(),
+        })
+    }
+
+    fn info(&self) -> Info {
+        Info::new()
+            .with("lives", self.ale.lives() as f64)
+            .with("episode_frame_number", self.ale.episode_frame_number() as f64)
+            .with("frame_number", self.ale.frame_number() as f64)
+    }
+
+    fn truncated_now(&self) -> bool {
+        let max = self.config.max_frames_per_episode;
+        max > 0 && self.ale.episode_frame_number() as u64 >= max
+    }
+
+    fn rng(&mut self) -> &mut ChaCha8Rng {
+        self.rng.get_or_insert_with(|| ChaCha8Rng::seed_from_u64(entropy_seed()))
+    }
+}
+
+/// A 64-bit seed from OS entropy (std's randomly keyed hasher, mixed with the clock).
+pub(crate) fn entropy_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    h.write_u128(nanos);
+    h.finish()
+}
+
+impl Env for AtariEnv {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn observation_space(&self) -> &Space {
+        &self.observation_space
+    }
+
+    fn action_space(&self) -> &Space {
+        &self.action_space
+    }
+
+    fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
+        if let Some(seed) = seed {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            // The ALE takes a non-negative 32-bit seed.
+            let ale_seed = (rng.next_u32() >> 1) as i32;
+            self.rng = Some(rng);
+            self.ale.reseed_and_reload(&self.rom, ale_seed);
+        } else {
+            self.rng();
+        }
+        self.ale.reset_game();
+        self.last_action = 0;
+        self.guard = EpisodeGuard::Running;
+        (self.observation(), self.info())
+    }
+
+    fn step(&mut self, action: usize) -> Result<Step, EnvError> {
+        self.guard.check_step(action, &self.action_space)?;
+        let chosen = self.action_set[action];
+        let p = self.config.repeat_action_probability;
+        let mut reward = 0i64;
+        let (mut terminated, mut truncated) = (false, false);
+        for _ in 0..self.config.frameskip {
+            if p <= 0.0 || self.rng().random::<f64>() >= p {
+                self.last_action = chosen;
+            }
+            reward += self.ale.act(self.last_action) as i64;
+            terminated = self.ale.game_over();
+            truncated = !terminated && self.truncated_now();
+            if terminated || truncated {
+                break;
+            }
+        }
+        self.guard.after_step(terminated || truncated);
+        Ok(Step { obs: self.observation(), reward: reward as f64, terminated, truncated, info: self.info() })
+    }
+
+    fn render(&mut self) -> Result<RgbFrame, EnvError> {
+        let mut data = vec![0; SCREEN_PIXELS * 3];
+        self.ale.screen_rgb(&mut data);
+        Ok(RgbFrame { width: SCREEN_WIDTH, height: SCREEN_HEIGHT, data })
+    }
+}

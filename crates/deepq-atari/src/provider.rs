@@ -1,0 +1,42 @@
+//! The registry provider that makes Atari ids available through `deepq_env::make_with`.
+
+use crate::env::AtariEnv;
+use crate::games::parse_id;
+use deepq_env::wrappers::TimeLimit;
+use deepq_env::{Env, EnvError, EnvKwargs, EnvProvider, EnvSpec};
+
+/// Serves the Atari ids (`ALE/<Game>-v5`, `<Game>NoFrameskip-v4`, their `-ram` variants) to
+/// the deepq-env registry.
+pub struct AtariProvider;
+
+impl EnvProvider for AtariProvider {
+    fn make(&self, id: &str, kwargs: &EnvKwargs) -> Option<Result<Box<dyn Env>, EnvError>> {
+        // Ids of another shape are not ours; an unknown game still yields its error below.
+        parse_id(id)?.ok();
+        Some(AtariEnv::make(id, kwargs).map(|env| {
+            let env: Box<dyn Env> = Box::new(env);
+            match kwargs.max_episode_steps.filter(|&l| l > 0) {
+                Some(limit) => Box::new(TimeLimit::new(env, limit)) as Box<dyn Env>,
+                None => env,
+            }
+        }))
+    }
+
+    fn ids(&self) -> Vec<EnvSpec> {
+        let s = |id, description| EnvSpec { id, max_episode_steps: None, reward_threshold: None, description };
+        vec![
+            s("PongNoFrameskip-v4", "Atari Pong (ALE), 1 frame per step, no sticky actions, RGB 210x160x3"),
+            s("BreakoutNoFrameskip-v4", "Atari Breakout (ALE), 1 frame per step, no sticky actions, RGB 210x160x3"),
+            s("Pong-ramNoFrameskip-v4", "Atari Pong, 128 RAM bytes, 1 frame per step"),
+            s("Breakout-ramNoFrameskip-v4", "Atari Breakout, 128 RAM bytes, 1 frame per step"),
+            s("ALE/Pong-v5", "Atari Pong, 4 frames per step, sticky actions 0.25, RGB (any ALE game: ALE/<Game>-v5)"),
+            s("ALE/Breakout-v5", "Atari Breakout, 4 frames per step, sticky actions 0.25, RGB"),
+            s("ALE/Pong-ram-v5", "Atari Pong, 128 RAM bytes, 4 frames per step, sticky actions 0.25"),
+            s("ALE/Breakout-ram-v5", "Atari Breakout, 128 RAM bytes, 4 frames per step, sticky actions 0.25"),
+        ]
+    }
+
+    fn name(&self) -> &'static str {
+        "deepq-atari"
+    }
+}

@@ -1,0 +1,49 @@
+//! Pressing FIRE to start.
+
+use super::forward_spaces;
+use deepq_env::{Env, EnvError, Info, Obs, Space, Step};
+
+/// On reset, takes action 1 (`FIRE`) and then action 2, as Baselines' `FireResetEnv` (used by
+/// Lapan's book too): games such as Breakout wait for FIRE before play starts. If either step
+/// ends the episode, the inner env is reset again. Only meaningful for games whose action 1 is
+/// `FIRE`; [`crate::wrappers::make_atari_stack`] adds it only for those.
+pub struct FireReset {
+    inner: Box<dyn Env>,
+}
+
+impl FireReset {
+    /// Wraps `inner`, which needs at least 3 actions.
+    pub fn new(inner: Box<dyn Env>) -> Result<Self, EnvError> {
+        if inner.n_actions() < 3 {
+            return Err(EnvError::Other(format!(
+                "FireReset needs an env with at least 3 actions (FIRE = 1), '{}' has {}",
+                inner.id(),
+                inner.n_actions()
+            )));
+        }
+        Ok(FireReset { inner })
+    }
+}
+
+impl Env for FireReset {
+    forward_spaces!();
+
+    fn observation_space(&self) -> &Space {
+        self.inner.observation_space()
+    }
+
+    fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
+        let mut out = self.inner.reset(seed);
+        for action in [1, 2] {
+            out = match self.inner.step(action) {
+                Ok(s) if !s.done() => (s.obs, s.info),
+                _ => self.inner.reset(None),
+            };
+        }
+        out
+    }
+
+    fn step(&mut self, action: usize) -> Result<Step, EnvError> {
+        self.inner.step(action)
+    }
+}

@@ -1,0 +1,147 @@
+//! Frame skipping with a max over the last two frames.
+
+use super::{forward_spaces, AtariCore};
+use crate::ale::{SCREEN_HEIGHT, SCREEN_PIXELS, SCREEN_WIDTH};
+use crate::env::AtariEnv;
+use deepq_env::{Dtype, Env, EnvError, Info, Obs, Space, Step};
+
+/// What [`MaxAndSkip`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipOutput {
+    /// The pixel-wise (per channel) maximum as RGB, 210x160x3: Baselines' output.
+    Rgb,
+    /// The same maximum turned to gray with OpenCV's RGB->gray weights, 210x160: bit-identical
+    /// to converting the RGB output, without building it (what the stacks use).
+    Gray,
+}
+
+/// Repeats each action `skip` times (summing the rewards, stopping early at the end of the
+/// episode) and observes the pixel-wise maximum of the last two frames, which removes the
+/// flicker of sprites drawn every other frame — Baselines' `MaxAndSkipEnv`. As there, the two
+/// frame buffers persist across steps, so an episode ending before frame `skip - 1` is
+/// observed with the previous step's frame in the buffer it did not reach.
+///
+/// The wrapped [`AtariEnv`] stops building observations (see [`AtariEnv::set_observe`]); the
+/// frames are read as palette indices and converted once per step.
+pub struct MaxAndSkip<E> {
+    inner: E,
+    skip: usize,
+    output: SkipOutput,
+    bufs: [Vec<u8>; 2],
+    /// The previous step's buffers and output, to reuse the rows that did not change.
+    prev_bufs: [Vec<u8>; 2],
+    prev_out: Vec<u8>,
+    observation_space: Space,
+}
+
+impl<E: AtariCore> MaxAndSkip<E> {
+    /// Wraps `inner`, repeating actions `skip` times (>= 1).
+    pub fn new(mut inner: E, skip: usize, output: SkipOutput) -> Self {
+        assert!(skip >= 1, "skip must be at least 1");
+        inner.atari_mut().set_observe(false);
+        let shape = match output {
+            SkipOutput::Rgb => vec![SCREEN_HEIGHT, SCREEN_WIDTH, 3],
+            SkipOutput::Gray => vec![SCREEN_HEIGHT, SCREEN_WIDTH],
+        };
+        let n = shape.iter().product();
+        MaxAndSkip {
+            inner,
+            skip,
+            output,
+            bufs: [vec![0; SCREEN_PIXELS], vec![0; SCREEN_PIXELS]],
+            prev_bufs: [Vec::new(), Vec::new()],
+            prev_out: Vec::new(),
+            observation_space: Space::Box { shape, low: vec![0.0; n], high: vec![255.0; n], dtype: Dtype::U8 },
+        }
+    }
+
+    /// The observation of the two buffers, reusing unchanged rows of the previous one.
+    fn emit_step(&mut self) -> Obs {
+        if self.output == SkipOutput::Rgb || self.prev_out.len() != SCREEN_PIXELS {
+            let obs = self.emit(&self.bufs[0], &self.bufs[1]);
+            if let (SkipOutput::Gray, Obs::U8(v)) = (self.output, &obs) {
+                self.prev_out = v.clone();
+                self.prev_bufs = self.bufs.clone();
+            }
+            return obs;
+        }
+        let ale = self.inner.atari();
+        let w = SCREEN_WIDTH;
+        for y in 0..SCREEN_HEIGHT {
+            let r = y * w..(y + 1) * w;
+            let (a, b) = (&self.bufs[0][r.clone()], &self.bufs[1][r.clone()]);
+            if a != &self.prev_bufs[0][r.clone()] || b != &self.prev_bufs[1][r.clone()] {
+                ale.gray_of_max(a, b, &mut self.prev_out[r.clone()]);
+                self.prev_bufs[0][r.clone()].copy_from_slice(a);
+                self.prev_bufs[1][r.clone()].copy_from_slice(b);
+            }
+        }
+        Obs::U8(self.prev_out.clone())
+    }
+
+    fn emit(&self, a: &[u8], b: &[u8]) -> Obs {
+        let ale = self.inner.atari();
+        Obs::U8(match self.output {
+            SkipOutput::Rgb => {
+                let mut v = vec![0; SCREEN_PIXELS * 3];
+                ale.rgb_of_max(a, b, &mut v);
+                v
+            }
+            SkipOutput::Gray => {
+                let mut v = vec![0; SCREEN_PIXELS];
+                ale.gray_of_max(a, b, &mut v);
+                v
+            }
+        })
+    }
+}
+
+impl<E: AtariCore> Env for MaxAndSkip<E> {
+    forward_spaces!();
+
+    fn observation_space(&self) -> &Space {
+        &self.observation_space
+    }
+
+    fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
+        let (_, info) = self.inner.reset(seed);
+        let mut cur = vec![0; SCREEN_PIXELS];
+        self.inner.atari_mut().grab_screen_indices(&mut cur);
+        (self.emit(&cur, &cur), info)
+    }
+
+    fn step(&mut self, action: usize) -> Result<Step, EnvError> {
+        let mut total = 0.0;
+        let mut last = None;
+        for i in 0..self.skip {
+            let s = self.inner.step(action)?;
+            total += s.reward;
+            if self.skip == 1 {
+                let [a, b] = &mut self.bufs;
+                self.inner.atari_mut().grab_screen_indices(a);
+                b.copy_from_slice(a);
+            } else if i + 2 >= self.skip {
+                let slot = i + 2 - self.skip;
+                self.inner.atari_mut().grab_screen_indices(&mut self.bufs[slot]);
+            }
+            let done = s.done();
+            last = Some(s);
+            if done {
+                break;
+            }
+        }
+        let mut s = last.expect("skip >= 1");
+        s.reward = total;
+        s.obs = self.emit_step();
+        Ok(s)
+    }
+}
+
+impl<E: AtariCore> AtariCore for MaxAndSkip<E> {
+    fn atari(&self) -> &AtariEnv {
+        self.inner.atari()
+    }
+    fn atari_mut(&mut self) -> &mut AtariEnv {
+        self.inner.atari_mut()
+    }
+}

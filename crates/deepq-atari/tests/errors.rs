@@ -1,0 +1,106 @@
+//! Error messages, RAM/grayscale observations, seeding and registry integration.
+
+mod common;
+
+use common::roms_present;
+use deepq_atari::{AtariEnv, ObsType};
+use deepq_env::{make_with, Env, EnvError, EnvKwargs, Obs};
+
+#[test]
+fn missing_rom_is_one_clear_error() {
+    let kwargs = EnvKwargs { rom_dir: Some("/nonexistent/roms".into()), ..EnvKwargs::default() };
+    let err = AtariEnv::make("PongNoFrameskip-v4", &kwargs).err().expect("no ROM there");
+    let msg = err.to_string();
+    assert!(matches!(err, EnvError::Other(_)));
+    assert!(msg.contains("'pong.bin' not found"), "{msg}");
+    assert!(msg.contains("/nonexistent/roms"), "{msg}");
+    assert!(msg.contains("scripts/setup_atari.sh") && msg.contains("DEEPQ_ROM_DIR"), "{msg}");
+    assert_eq!(msg.lines().count(), 1, "one line: {msg}");
+}
+
+#[test]
+fn unknown_game_is_one_clear_error() {
+    deepq_atari::register();
+    let msg = make_with("ALE/Zork-v5", &EnvKwargs::default()).err().unwrap().to_string();
+    assert!(msg.contains("unknown Atari game 'Zork'") && msg.contains("Breakout"), "{msg}");
+    assert_eq!(msg.lines().count(), 1);
+    // A non-Atari typo still gets the registry's unknown-id error, which lists Atari ids too.
+    let msg = make_with("CartPol-v1", &EnvKwargs::default()).err().unwrap().to_string();
+    assert!(msg.contains("unknown environment id 'CartPol-v1'") && msg.contains("PongNoFrameskip-v4"), "{msg}");
+}
+
+#[test]
+fn builtin_envs_reject_atari_kwargs_and_atari_rejects_bad_ones() {
+    deepq_atari::register();
+    let kw = EnvKwargs { frameskip: Some(4), ..EnvKwargs::default() };
+    let msg = make_with("CartPole-v1", &kw).err().unwrap().to_string();
+    assert!(msg.contains("'frameskip'"), "{msg}");
+    let kw = EnvKwargs { obs_type: Some("pixels".into()), ..EnvKwargs::default() };
+    let msg = make_with("PongNoFrameskip-v4", &kw).err().unwrap().to_string();
+    assert!(msg.contains("obs_type"), "{msg}");
+    let kw = EnvKwargs { is_slippery: Some(true), ..EnvKwargs::default() };
+    assert!(make_with("PongNoFrameskip-v4", &kw).is_err());
+}
+
+#[test]
+fn registry_makes_atari_ids_with_ram_and_rgb_observations() {
+    if !roms_present() {
+        return;
+    }
+    deepq_atari::register();
+    deepq_atari::register(); // idempotent
+    let mut env = make_with("Breakout-ramNoFrameskip-v4", &EnvKwargs::default()).unwrap();
+    assert_eq!(env.observation_space().shape(), &[128]);
+    assert_eq!(env.n_actions(), 4);
+    let (obs, info) = env.reset(Some(0));
+    assert!(matches!(&obs, Obs::U8(v) if v.len() == 128));
+    assert_eq!(info.get("lives"), Some(5.0));
+    let mut env = make_with("ALE/Breakout-ram-v5", &EnvKwargs::default()).unwrap();
+    assert_eq!(env.observation_space().shape(), &[128]);
+    env.reset(Some(0));
+    let kw = EnvKwargs { obs_type: Some("ram".into()), ..EnvKwargs::default() };
+    assert_eq!(make_with("ALE/Pong-v5", &kw).unwrap().observation_space().shape(), &[128]);
+    let env = make_with("ALE/Pong-v5", &EnvKwargs::default()).unwrap();
+    assert_eq!(env.observation_space().shape(), &[210, 160, 3]);
+    assert_eq!(env.n_actions(), 6);
+    let kw = EnvKwargs { obs_type: Some("grayscale".into()), full_action_space: Some(true), ..EnvKwargs::default() };
+    let env = AtariEnv::make("SpaceInvadersNoFrameskip-v4", &kw).unwrap();
+    assert_eq!(env.config().obs_type, ObsType::Grayscale);
+    assert_eq!(env.n_actions(), 18);
+    let kw = EnvKwargs { max_episode_steps: Some(5), ..EnvKwargs::default() };
+    let mut env = make_with("PongNoFrameskip-v4", &kw).unwrap();
+    env.reset(Some(0));
+    assert!((0..5).map(|_| env.step(0).unwrap()).last().unwrap().truncated);
+}
+
+#[test]
+fn sticky_actions_are_seeded_and_v5_steps_four_frames() {
+    if !roms_present() {
+        return;
+    }
+    let run = |seed: u64| {
+        let mut env = AtariEnv::make("ALE/Breakout-v5", &EnvKwargs::default()).unwrap();
+        let (_, info) = env.reset(Some(seed));
+        let f0 = info.get("episode_frame_number").unwrap();
+        let mut ram = Vec::new();
+        let mut frames = 0.0;
+        for t in 0..300 {
+            let s = env.step([1, 2, 3, 0][(t / 3) % 4]).unwrap();
+            frames = s.info.get("episode_frame_number").unwrap() - f0;
+            ram.extend_from_slice(&env.ram());
+            if s.done() {
+                break;
+            }
+        }
+        (ram, frames)
+    };
+    let (a, frames) = run(3);
+    assert_eq!(a, run(3).0, "same seed, same sticky draws");
+    assert_ne!(a, run(4).0, "another seed changes the sticky draws");
+    assert_eq!(frames, 1200.0, "4 frames per step");
+    let mut env = AtariEnv::make("BreakoutNoFrameskip-v4", &EnvKwargs::default()).unwrap();
+    assert_eq!(env.action_meanings(), vec!["NOOP", "FIRE", "RIGHT", "LEFT"]);
+    assert_eq!(env.step(0), Err(EnvError::NotReset));
+    env.reset(None);
+    assert!(matches!(env.step(4), Err(EnvError::InvalidAction { .. })));
+}

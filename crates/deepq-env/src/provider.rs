@@ -1,0 +1,53 @@
+//! Environment providers: a hook through which other crates add ids to the registry at run time.
+//!
+//! `deepq-env` stays free of optional heavy (or differently licensed) code: a crate such as
+//! `deepq-atari` implements [`EnvProvider`] and calls [`register_provider`] once (its own
+//! `register()` does that). From then on [`crate::make_with`] builds the provider's ids, and
+//! [`crate::registry::specs`] lists them.
+
+use crate::env::{Env, EnvError};
+use crate::registry::{EnvKwargs, EnvSpec};
+use std::sync::{OnceLock, RwLock};
+
+/// A source of environments that the registry consults for ids it does not know itself.
+pub trait EnvProvider: Send + Sync {
+    /// Builds `id` with `kwargs`, or returns `None` when `id` is not one of this provider's ids
+    /// (so that the registry can ask the next provider or report an unknown id).
+    fn make(&self, id: &str, kwargs: &EnvKwargs) -> Option<Result<Box<dyn Env>, EnvError>>;
+    /// The ids this provider lists in [`crate::registry::specs`] (it may accept more ids in
+    /// [`EnvProvider::make`], e.g. every game of a family by name).
+    fn ids(&self) -> Vec<EnvSpec>;
+    /// A short name for the provider (used to avoid registering the same provider twice).
+    fn name(&self) -> &'static str {
+        "unnamed"
+    }
+}
+
+fn providers() -> &'static RwLock<Vec<Box<dyn EnvProvider>>> {
+    static PROVIDERS: OnceLock<RwLock<Vec<Box<dyn EnvProvider>>>> = OnceLock::new();
+    PROVIDERS.get_or_init(|| RwLock::new(Vec::new()))
+}
+
+/// Registers `provider` process-wide. A provider whose [`EnvProvider::name`] is already
+/// registered (other than the default `"unnamed"`) is ignored, so calling a crate's `register()`
+/// more than once is harmless.
+pub fn register_provider(provider: Box<dyn EnvProvider>) {
+    let mut list = providers().write().unwrap_or_else(|e| e.into_inner());
+    let name = provider.name();
+    if name != "unnamed" && list.iter().any(|p| p.name() == name) {
+        return;
+    }
+    list.push(provider);
+}
+
+/// Asks the registered providers, in registration order, to build `id`.
+pub(crate) fn make(id: &str, kwargs: &EnvKwargs) -> Option<Result<Box<dyn Env>, EnvError>> {
+    let list = providers().read().unwrap_or_else(|e| e.into_inner());
+    list.iter().find_map(|p| p.make(id, kwargs))
+}
+
+/// The specs listed by all registered providers.
+pub(crate) fn specs() -> Vec<EnvSpec> {
+    let list = providers().read().unwrap_or_else(|e| e.into_inner());
+    list.iter().flat_map(|p| p.ids()).collect()
+}

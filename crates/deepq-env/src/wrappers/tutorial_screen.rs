@@ -1,0 +1,278 @@
+//! The screen observation of PyTorch's classic "Reinforcement Learning (DQN) Tutorial" for
+//! CartPole: a cropped, downscaled strip of the rendered picture around the cart, optionally as
+//! the difference between the current and the previous screen.
+//!
+//! Per frame ([`process_screen`]):
+//! 1. the rendered `H x W` RGB picture is read in channel-first order;
+//! 2. rows `trunc(0.4 H) .. trunc(0.8 H)` are kept (the band with the cart and pole);
+//! 3. a window `trunc(0.6 W)` pixels wide is kept around the cart ([`crop_window`]);
+//! 4. values are scaled to `[0, 1]`;
+//! 5. the crop is resized to height 40, keeping the aspect ratio (width
+//!    `trunc(40 * crop_w / crop_h)`, as torchvision's `Resize(40)` computes it), with the `image`
+//!    crate's Catmull-Rom filter. That is the Keys cubic with `a = -0.5` widened by the
+//!    downscaling factor, the same kernel as PIL's `Image.BICUBIC` (`Image.CUBIC`) that the
+//!    tutorial asks torchvision for. The tutorial round-trips the crop through an 8-bit PIL image;
+//!    here it stays in `f32`, so values differ from the tutorial's by up to about 1/255.
+//!
+//! For CartPole's 600x400 picture the result is `[3, 40, 90]`.
+
+use crate::env::{Env, EnvError, Info, Obs, RgbFrame, Step};
+use crate::render::cart_center_px;
+use crate::space::{Dtype, Space};
+use image::imageops::{resize, FilterType};
+use image::{ImageBuffer, Rgb};
+
+/// Height, in pixels, of the processed screen.
+pub const TUTORIAL_SCREEN_HEIGHT: usize = 40;
+
+/// The column range `start..end` of the tutorial's window of `trunc(0.6 * screen_width)`
+/// pixels around a cart whose centre is at integer pixel column `cart_px`.
+///
+/// With `half = view / 2`: a cart left of column `half` gets the leftmost window `0..view`; a
+/// cart right of column `screen_width - half` gets the rightmost `screen_width - view ..
+/// screen_width`; otherwise the window is `cart_px - half .. cart_px - half + view`. (The tutorial
+/// slices `cart - half .. cart + half` there, the same for the even widths that occur, e.g.
+/// 360 for a 600 px screen; this form keeps the width fixed for odd `view` too.)
+pub fn crop_window(screen_width: usize, cart_px: i64) -> (usize, usize) {
+    let view = (screen_width as f64 * 0.6) as usize;
+    let half = (view / 2) as i64;
+    let w = screen_width as i64;
+    if cart_px < half {
+        (0, view)
+    } else if cart_px > w - half {
+        (screen_width - view, screen_width)
+    } else {
+        let start = (cart_px - half) as usize;
+        (start, start + view)
+    }
+}
+
+/// The row range `start..end` the tutorial keeps: `trunc(0.4 h) .. trunc(0.8 h)`.
+pub fn crop_rows(screen_height: usize) -> (usize, usize) {
+    ((screen_height as f64 * 0.4) as usize, (screen_height as f64 * 0.8) as usize)
+}
+
+/// The shape `[3, 40, width]` that [`process_screen`] produces for a picture of this size.
+pub fn processed_shape(screen_width: usize, screen_height: usize) -> [usize; 3] {
+    let (r0, r1) = crop_rows(screen_height);
+    let view = (screen_width as f64 * 0.6) as usize;
+    let width = (TUTORIAL_SCREEN_HEIGHT as f64 * view as f64 / (r1 - r0) as f64) as usize;
+    [3, TUTORIAL_SCREEN_HEIGHT, width]
+}
+
+/// The tutorial's `get_screen` for a rendered CartPole `frame` with the cart at `cart_x`
+/// metres: crop, scale to `[0, 1]`, resize to height 40; returns the `[3, 40, W]` screen in CHW
+/// order, flattened.
+pub fn process_screen(frame: &RgbFrame, cart_x: f64) -> Vec<f32> {
+    let (w, h) = (frame.width, frame.height);
+    let (r0, r1) = crop_rows(h);
+    let (c0, c1) = crop_window(w, cart_center_px(cart_x, w) as i64);
+    let (cw, ch) = (c1 - c0, r1 - r0);
+    let mut crop = Vec::with_capacity(cw * ch * 3);
+    for row in r0..r1 {
+        let line = &frame.data[(row * w + c0) * 3..(row * w + c1) * 3];
+        crop.extend(line.iter().map(|&v| v as f32 / 255.0));
+    }
+    let img: ImageBuffer<Rgb<f32>, Vec<f32>> =
+        ImageBuffer::from_raw(cw as u32, ch as u32, crop).expect("crop buffer has the crop's size");
+    let [_, oh, ow] = processed_shape(w, h);
+    let small = resize(&img, ow as u32, oh as u32, FilterType::CatmullRom);
+    // HWC -> CHW.
+    let hwc = small.as_raw();
+    let mut out = vec![0.0; 3 * oh * ow];
+    for (i, px) in hwc.chunks_exact(3).enumerate() {
+        for c in 0..3 {
+            out[c * oh * ow + i] = px[c];
+        }
+    }
+    out
+}
+
+/// Turns a CartPole environment into the DQN tutorial's pixel task: observations are
+/// [`process_screen`] screens of shape `[3, 40, W]` (`W = 90` for CartPole), either the plain
+/// current screen or (`diff = true`, the tutorial's state) the current screen minus the previous
+/// one (all zeros right after `reset`).
+///
+/// The inner environment must render (`Env::render`) and observe the cart position as the first
+/// entry of an `Obs::F32` (CartPole does; a `TimeLimit` around it too). The cart position is
+/// read from that `f32` observation, so the window choice can differ from the tutorial's `f64`
+/// one only when the cart sits within float rounding of a pixel boundary.
+pub struct TutorialScreen {
+    inner: Box<dyn Env>,
+    diff: bool,
+    observation_space: Space,
+    last: Vec<f32>,
+    frame: RgbFrame,
+}
+
+impl TutorialScreen {
+    /// Wraps `inner`; `diff` selects the difference of consecutive screens over the plain screen.
+    /// Renders once to learn the picture size, so it errors if `inner` cannot render.
+    pub fn new(mut inner: Box<dyn Env>, diff: bool) -> Result<Self, EnvError> {
+        let frame = inner.render()?;
+        let shape = processed_shape(frame.width, frame.height);
+        let n: usize = shape.iter().product();
+        let (low, high) = if diff { (-1.0, 1.0) } else { (0.0, 1.0) };
+        let observation_space =
+            Space::Box { shape: shape.to_vec(), low: vec![low; n], high: vec![high; n], dtype: Dtype::F32 };
+        Ok(Self { inner, diff, observation_space, last: vec![0.0; n], frame })
+    }
+
+    /// Whether observations are screen differences.
+    pub fn is_diff(&self) -> bool {
+        self.diff
+    }
+
+    /// The wrapped environment.
+    pub fn inner(&self) -> &dyn Env {
+        self.inner.as_ref()
+    }
+
+    /// The processed screen of the inner environment's current state.
+    fn screen(&mut self, obs: &Obs) -> Result<Vec<f32>, EnvError> {
+        let x = match obs {
+            Obs::F32(v) if !v.is_empty() => v[0] as f64,
+            _ => {
+                return Err(EnvError::Other(format!(
+                    "TutorialScreen needs the cart position as the first float of the observation; '{}' gave {obs:?}",
+                    self.inner.id()
+                )))
+            }
+        };
+        self.frame = self.inner.render()?;
+        Ok(process_screen(&self.frame, x))
+    }
+
+    /// The observation for a new screen `current`: the difference with the previous screen or
+    /// the screen itself; remembers `current`.
+    fn observe(&mut self, current: Vec<f32>) -> Obs {
+        let out =
+            if self.diff { current.iter().zip(&self.last).map(|(c, l)| c - l).collect() } else { current.clone() };
+        self.last = current;
+        Obs::F32(out)
+    }
+}
+
+impl Env for TutorialScreen {
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+    fn observation_space(&self) -> &Space {
+        &self.observation_space
+    }
+    fn action_space(&self) -> &Space {
+        self.inner.action_space()
+    }
+    /// Resets the inner environment. Panics only if the inner environment stops rendering or
+    /// observing floats, which [`TutorialScreen::new`] has checked.
+    fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
+        let (obs, info) = self.inner.reset(seed);
+        let screen = self.screen(&obs).expect("TutorialScreen: inner environment must render its state");
+        self.last = screen.clone();
+        (self.observe(screen), info)
+    }
+    fn step(&mut self, action: usize) -> Result<Step, EnvError> {
+        let step = self.inner.step(action)?;
+        let screen = self.screen(&step.obs)?;
+        Ok(Step { obs: self.observe(screen), ..step })
+    }
+    fn render(&mut self) -> Result<RgbFrame, EnvError> {
+        self.inner.render()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envs::cartpole::CartPole;
+    use crate::wrappers::TimeLimit;
+
+    #[test]
+    fn crop_window_at_edges_and_middle() {
+        // 600 px screen: view 360, half 180.
+        assert_eq!(crop_window(600, 0), (0, 360));
+        assert_eq!(crop_window(600, 179), (0, 360));
+        assert_eq!(crop_window(600, 180), (0, 360));
+        assert_eq!(crop_window(600, 181), (1, 361));
+        assert_eq!(crop_window(600, 300), (120, 480));
+        assert_eq!(crop_window(600, 420), (240, 600));
+        assert_eq!(crop_window(600, 421), (240, 600));
+        assert_eq!(crop_window(600, 599), (240, 600));
+        assert_eq!(crop_window(600, -40), (0, 360));
+        assert_eq!(crop_window(600, 700), (240, 600));
+        // Odd view width keeps its width.
+        let (a, b) = crop_window(105, 50);
+        assert_eq!(b - a, 63);
+    }
+
+    #[test]
+    fn rows_and_shape() {
+        assert_eq!(crop_rows(400), (160, 320));
+        assert_eq!(processed_shape(600, 400), [3, 40, 90]);
+        // The tutorial's larger 1200x800 picture gives the same shape.
+        assert_eq!(processed_shape(1200, 800), [3, 40, 90]);
+    }
+
+    #[test]
+    fn cart_location_uses_the_render_scale() {
+        // x = 0 -> column 300 (centred window); x = -2.4 -> column 0; x = 2.4 -> column 600.
+        assert_eq!(crop_window(600, cart_center_px(0.0, 600) as i64), (120, 480));
+        assert_eq!(crop_window(600, cart_center_px(-2.4, 600) as i64), (0, 360));
+        assert_eq!(crop_window(600, cart_center_px(2.4, 600) as i64), (240, 600));
+        assert_eq!(crop_window(600, cart_center_px(0.5, 600) as i64), (182, 542));
+        assert_eq!(crop_window(600, cart_center_px(1.0, 600) as i64), (240, 600));
+    }
+
+    #[test]
+    fn processed_screen_is_chw_in_unit_range_and_centres_the_cart() {
+        let mut env = CartPole::new("CartPole-v1");
+        env.set_state([0.0, 0.0, 0.0, 0.0]);
+        let frame = env.render().unwrap();
+        let s = process_screen(&frame, 0.0);
+        assert_eq!(s.len(), 3 * 40 * 90);
+        assert!(s.iter().all(|v| (0.0..=1.0).contains(v)));
+        // The cart (black) sits mid-width, in the lower part of the strip (rows 160..320 of the
+        // picture hold the cart at rows 284..314, i.e. 124..154 of 160 -> ~31..38 of 40).
+        let red = |row: usize, col: usize| s[row * 90 + col];
+        assert!(red(35, 45) < 0.05, "cart pixel {}", red(35, 45));
+        assert!(red(20, 5) > 0.95 && red(5, 5) > 0.95, "background is white");
+        // Off-centre carts keep the same shape and stay inside the window.
+        for x in [-2.3, -1.0, 1.7, 2.39] {
+            env.set_state([x, 0.0, 0.0, 0.0]);
+            let s = process_screen(&env.render().unwrap(), x);
+            assert_eq!(s.len(), 3 * 40 * 90);
+            assert!(s.iter().any(|&v| v < 0.05), "cart visible at x = {x}");
+        }
+    }
+
+    #[test]
+    fn wrapper_observations_and_diff() {
+        let make = || Box::new(TimeLimit::new(Box::new(CartPole::new("CartPole-v1")), 500)) as Box<dyn Env>;
+        let mut plain = TutorialScreen::new(make(), false).unwrap();
+        let mut diff = TutorialScreen::new(make(), true).unwrap();
+        assert_eq!(plain.observation_space().shape(), &[3, 40, 90]);
+        assert_eq!(diff.observation_space().shape(), &[3, 40, 90]);
+        let (o0, _) = plain.reset(Some(3));
+        let (d0, _) = diff.reset(Some(3));
+        assert!(d0.as_f32().unwrap().iter().all(|&v| v == 0.0), "first diff is zero");
+        let mut prev = o0.as_f32().unwrap().to_vec();
+        let mut moved = false;
+        for t in 0..10 {
+            let s = plain.step(t % 2).unwrap();
+            let d = diff.step(t % 2).unwrap();
+            let cur = s.obs.as_f32().unwrap();
+            let expect: Vec<f32> = cur.iter().zip(&prev).map(|(a, b)| a - b).collect();
+            assert_eq!(d.obs.as_f32().unwrap(), &expect[..]);
+            assert_eq!((d.reward, d.terminated, d.truncated), (s.reward, s.terminated, s.truncated));
+            moved |= expect.iter().any(|&v| v != 0.0);
+            prev = cur.to_vec();
+        }
+        assert!(moved, "the cart and pole moved");
+    }
+
+    #[test]
+    fn non_rendering_env_is_rejected() {
+        let env = crate::make("FrozenLake-v1").unwrap();
+        assert!(matches!(TutorialScreen::new(env, true), Err(EnvError::NoRender(_))));
+    }
+}

@@ -1,0 +1,123 @@
+//! `deepq play`: greedy episodes of a trained policy, printed or recorded as GIF/MP4.
+//! Also used by `deepq eval --random ENV --record FILE`.
+
+use anyhow::{anyhow, bail, Context, Result};
+use deepq_agents::policy::{play_episode, Policy};
+use deepq_env::{Env, EnvKwargs};
+use deepq_log::{GifRecorder, Mp4Recorder};
+use std::path::{Path, PathBuf};
+
+/// A video file being written, chosen by the file extension.
+enum Recorder {
+    Gif(GifRecorder),
+    Mp4(Mp4Recorder),
+}
+
+impl Recorder {
+    fn open(path: &Path, width: usize, height: usize, fps: f64) -> Result<Self> {
+        match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+            Some("gif") => Ok(Recorder::Gif(
+                GifRecorder::new(path, width, height, fps)
+                    .with_context(|| format!("cannot write '{}'", path.display()))?,
+            )),
+            Some("mp4") => Ok(Recorder::Mp4(Mp4Recorder::new(path, width, height, fps).map_err(|e| anyhow!("{e}"))?)),
+            _ => bail!("cannot record '{}': use a .gif or .mp4 file name", path.display()),
+        }
+    }
+    fn push(&mut self, rgb: &[u8]) -> std::io::Result<()> {
+        match self {
+            Recorder::Gif(r) => r.push(rgb),
+            Recorder::Mp4(r) => r.push(rgb),
+        }
+    }
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Recorder::Gif(r) => r.finish(),
+            Recorder::Mp4(r) => r.finish(),
+        }
+    }
+}
+
+/// Runs `deepq play`.
+pub fn run(target: PathBuf, episodes: usize, seed: Option<u64>, record: Option<PathBuf>, fps: f64) -> Result<()> {
+    let (ckpt, default_seed) = crate::commands::eval::locate(&target)?;
+    let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy(&ckpt)?;
+    let opts =
+        PlayOptions { episodes, seed: seed.unwrap_or(default_seed), record: record.as_deref(), fps, verbose: true };
+    play(&env_id, &kwargs, policy.as_mut(), &opts)
+}
+
+/// How to play: how many episodes, from which seed, and whether to record or print.
+#[derive(Clone, Copy)]
+pub struct PlayOptions<'a> {
+    /// Episodes to play.
+    pub episodes: usize,
+    /// Seed of the first episode (episode `i` uses `seed + i`).
+    pub seed: u64,
+    /// Video file to write (.gif or .mp4).
+    pub record: Option<&'a Path>,
+    /// Frames per second of the video.
+    pub fps: f64,
+    /// Print each episode's return and length.
+    pub verbose: bool,
+}
+
+/// Plays episodes of `policy`; prints each return, and writes every rendered frame to
+/// `opts.record` when given.
+pub fn play(env_id: &str, kwargs: &EnvKwargs, policy: &mut dyn Policy, opts: &PlayOptions<'_>) -> Result<()> {
+    let PlayOptions { episodes, seed, record, fps, verbose } = *opts;
+    if episodes == 0 {
+        bail!("--episodes must be at least 1");
+    }
+    if !(fps > 0.0 && fps <= 100.0) {
+        bail!("--fps must be in (0, 100], got {fps}");
+    }
+    let mut env = deepq_env::make_with(env_id, kwargs)?;
+    let mut recorder: Option<Recorder> = None;
+    let mut write_error: Option<anyhow::Error> = None;
+    let mut frames = 0usize;
+    for i in 0..episodes {
+        let mut on_step = |env: &mut dyn Env| {
+            let Some(path) = record else { return };
+            if write_error.is_some() {
+                return;
+            }
+            let frame = match env.render() {
+                Ok(f) => f,
+                Err(e) => {
+                    write_error = Some(anyhow!("{e}; cannot record this environment"));
+                    return;
+                }
+            };
+            if recorder.is_none() {
+                match Recorder::open(path, frame.width, frame.height, fps) {
+                    Ok(r) => recorder = Some(r),
+                    Err(e) => {
+                        write_error = Some(e);
+                        return;
+                    }
+                }
+            }
+            if let Some(r) = recorder.as_mut() {
+                match r.push(&frame.data) {
+                    Ok(()) => frames += 1,
+                    Err(e) => write_error = Some(anyhow!("cannot write '{}': {e}", path.display())),
+                }
+            }
+        };
+        let (ret, len) = play_episode(env.as_mut(), policy, Some(seed + i as u64), &mut on_step)?;
+        if let Some(e) = write_error.take() {
+            return Err(e);
+        }
+        if verbose {
+            println!("episode {}: return {ret}, length {len}", i + 1);
+        }
+    }
+    if let (Some(r), Some(path)) = (recorder, record) {
+        r.finish().map_err(|e| anyhow!("cannot finish '{}': {e}", path.display()))?;
+        if verbose {
+            eprintln!("deepq: wrote {frames} frames to {}", path.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! End-to-end tests of DQN training through the `deepq` binary: run directory, determinism,
+//! kill-and-resume, and clear errors for bad checkpoints.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn deepq(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).output().expect("deepq runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("deepq-dqn-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn ok(out: &Output) {
+    assert!(out.status.success(), "deepq failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn assert_user_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.contains(needle), "expected '{needle}' in: {stderr}");
+}
+
+/// A short CartPole run: CleanRL's settings, shortened.
+const SHORT: [&str; 10] = [
+    "--set",
+    "total_steps=4000",
+    "--set",
+    "dqn.learning_starts=500",
+    "--set",
+    "dqn.eval_every=1000",
+    "--set",
+    "dqn.checkpoint_every=2000",
+    "--set",
+    "eval.episodes=5",
+];
+
+fn short_run(dir: &Path, seed: &str) {
+    let mut args = vec!["train", "cartpole-cleanrl", "--seed", seed, "--quiet", "--out", dir.to_str().unwrap()];
+    args.extend(SHORT);
+    ok(&deepq(&args));
+}
+
+#[test]
+fn short_dqn_run_writes_the_run_directory_and_eval_reproduces_it() {
+    let dir = tmp("short");
+    short_run(&dir, "0");
+    for f in [
+        "config.toml",
+        "metrics.csv",
+        "summary.json",
+        "checkpoints/best.safetensors",
+        "checkpoints/last.safetensors",
+        "checkpoints/final.safetensors",
+        "checkpoints/resume.safetensors",
+        "plots/return.png",
+        "plots/loss.png",
+        "plots/epsilon.png",
+        "plots/eval_mean_return.png",
+    ] {
+        assert!(dir.join(f).is_file(), "missing {f}");
+    }
+    let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    assert!(csv.starts_with("step,episode,return,length,epsilon,loss,grad_norm,mean_q,initial_state_value\n"));
+    let s = json(&dir.join("summary.json"));
+    assert_eq!(s["algo"], "dqn");
+    assert_eq!(s["env_steps"], 4000);
+    assert_eq!(s["updates"], 350, "one update every 10 steps after step 500");
+    let out = deepq(&["eval", dir.to_str().unwrap(), "--episodes", "5", "--json"]);
+    ok(&out);
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["mean"], s["eval"]["mean"], "eval RUN_DIR reproduces the summary");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn same_seed_same_metrics() {
+    let (a, b) = (tmp("det-a"), tmp("det-b"));
+    short_run(&a, "3");
+    short_run(&b, "3");
+    let ma = std::fs::read(a.join("metrics.csv")).unwrap();
+    assert_eq!(ma, std::fs::read(b.join("metrics.csv")).unwrap(), "metrics.csv differ for the same seed");
+    let _ = std::fs::remove_dir_all(&a);
+    let _ = std::fs::remove_dir_all(&b);
+}
+
+fn checkpoint_step(path: &Path) -> Option<u64> {
+    let ck = deepq_agents::checkpoint::load(path).ok()?;
+    ck.metadata.get("deepq.step")?.parse().ok()
+}
+
+#[test]
+fn killed_run_resumes_with_the_same_counters_and_epsilon() {
+    let dir = tmp("resume");
+    let total = 60_000u64;
+    let args = [
+        "train",
+        "cartpole-cleanrl",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+        "--set",
+        "total_steps=60000",
+        "--set",
+        "dqn.learning_starts=1000",
+        "--set",
+        "dqn.train_freq=4",
+        "--set",
+        "dqn.eval_every=0",
+        "--set",
+        "dqn.checkpoint_every=5000",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).stdout(Stdio::null()).spawn().unwrap();
+    let resume = dir.join("checkpoints/resume.safetensors");
+    let start = Instant::now();
+    let killed_at = loop {
+        if let Some(step) = checkpoint_step(&resume).filter(|s| *s >= 10_000) {
+            child.kill().unwrap(); // SIGKILL
+            break step;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the run finished before it could be killed");
+        assert!(start.elapsed() < Duration::from_secs(120), "no checkpoint appeared");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    child.wait().unwrap();
+    assert!(!dir.join("summary.json").exists(), "a killed run has no summary yet");
+    assert!(killed_at < total);
+
+    let out = deepq(&["train", "--resume", dir.to_str().unwrap()]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("resuming"));
+    let s = json(&dir.join("summary.json"));
+    assert_eq!(s["env_steps"], total);
+
+    // Episodes are numbered without gaps or repeats across the kill, steps only grow, and every
+    // logged epsilon is CleanRL's linear schedule at that step: the schedule position survived.
+    let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    let mut last = (0u64, 0u64);
+    let mut resumed_rows = 0;
+    for line in csv.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let (step, episode): (u64, u64) = (c[0].parse().unwrap(), c[1].parse().unwrap());
+        assert_eq!(episode, last.1 + 1, "episode numbering broke at step {step}");
+        assert!(step > last.0);
+        let eps: f64 = c[4].parse().unwrap();
+        let expected = (1.0 + (step - 1) as f64 / (0.5 * total as f64) * (0.05 - 1.0)).max(0.05);
+        assert!((eps - expected).abs() < 1e-9, "epsilon {eps} at step {step}, expected {expected}");
+        if step > killed_at {
+            resumed_rows += 1;
+        }
+        last = (step, episode);
+    }
+    assert!(resumed_rows > 0);
+    assert_eq!(last.1, s["episodes"].as_u64().unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn corrupt_mismatched_and_missing_checkpoints_are_one_clear_line() {
+    let dir = tmp("badckpt");
+    short_run(&dir, "1");
+    let good = dir.join("checkpoints/final.safetensors");
+    let bytes = std::fs::read(&good).unwrap();
+    let trunc = dir.join("trunc.safetensors");
+    std::fs::write(&trunc, &bytes[..bytes.len() / 2]).unwrap();
+    assert_user_error(&deepq(&["eval", trunc.to_str().unwrap()]), "corrupt or truncated");
+
+    // Same tensors, but metadata claiming another architecture.
+    let mut ck = deepq_agents::checkpoint::load(&good).unwrap();
+    let net = ck.metadata["deepq.net"].replace("[120,84]", "[64,64]");
+    ck.metadata.insert("deepq.net".into(), net);
+    let tensors: Vec<_> = ck.tensors.clone().into_iter().collect();
+    let other = dir.join("other-arch.safetensors");
+    deepq_agents::checkpoint::save(&other, &tensors, &ck.metadata).unwrap();
+    assert_user_error(&deepq(&["eval", other.to_str().unwrap()]), "does not match");
+
+    // A network for another environment.
+    ck.metadata.insert("deepq.net".into(), ck.metadata["deepq.net"].replace("[64,64]", "[120,84]"));
+    ck.metadata.insert("deepq.env_id".into(), "FrozenLake-v1".into());
+    let wrong_env = dir.join("wrong-env.safetensors");
+    deepq_agents::checkpoint::save(&wrong_env, &tensors, &ck.metadata).unwrap();
+    assert_user_error(&deepq(&["eval", wrong_env.to_str().unwrap()]), "FrozenLake-v1");
+
+    assert_user_error(&deepq(&["eval", dir.join("missing.safetensors").to_str().unwrap()]), "does not exist");
+    assert_user_error(&deepq(&["train", "--resume", dir.join("nope").to_str().unwrap()]), "not a deepq run directory");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn gif_frames(path: &Path) -> (usize, u16, u16) {
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
+    let (w, h) = (dec.width(), dec.height());
+    let mut n = 0;
+    while dec.read_next_frame().unwrap().is_some() {
+        n += 1;
+    }
+    (n, w, h)
+}
+
+#[test]
+fn play_records_a_gif_of_the_greedy_episode() {
+    let dir = tmp("play");
+    short_run(&dir, "2");
+    let gif_path = dir.join("episode.gif");
+    let out = deepq(&["play", dir.to_str().unwrap(), "--episodes", "1", "--record", gif_path.to_str().unwrap()]);
+    ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let len: usize = text.trim().rsplit("length ").next().unwrap().parse().unwrap();
+    let (frames, w, h) = gif_frames(&gif_path);
+    assert_eq!((w, h), (600, 400));
+    assert_eq!(frames, len + 1, "one frame after reset plus one per step");
+
+    let random = dir.join("random.gif");
+    let out =
+        deepq(&["eval", "--random", "CartPole-v1", "--episodes", "2", "--record", random.to_str().unwrap(), "--json"]);
+    ok(&out);
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps: f64 = e["returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).sum();
+    assert_eq!(gif_frames(&random).0, steps as usize + 2);
+
+    let out = deepq(&["play", dir.to_str().unwrap(), "--record", dir.join("x.avi").to_str().unwrap()]);
+    assert_user_error(&out, ".gif or .mp4");
+    let _ = std::fs::remove_dir_all(&dir);
+}
