@@ -12,3 +12,5 @@ export DEEPQ_PYTHON="$PWD/.venv-ref/bin/python"
 cargo fmt --all --check
 cargo clippy --release --workspace --all-targets --all-features -- -D warnings
 cargo test --release --workspace
+# Atari presets end to end (the binary with the GPL `atari` feature).
+cargo test --release -p deepq --features atari --test atari_cli

@@ -113,8 +113,7 @@ pub fn replay_sample_time(capacity: usize, obs_dim: usize, batch: usize, iters: 
 pub fn standard_suite(quick: bool) -> Result<Vec<Measurement>, EnvError> {
     crate::util::flush_denormals_to_zero();
     let k = if quick { 20 } else { 1 };
-    let mlp =
-        |obs_dim, n_actions, hidden: &[usize]| NetSpec { obs_dim, n_actions, hidden: hidden.to_vec(), dueling: false };
+    let mlp = |obs_dim, n_actions, hidden: &[usize]| NetSpec::mlp(obs_dim, n_actions, hidden, false);
     Ok(vec![
         update_time(
             "update: deepq cartpole preset, MLP 4-64-64-2, batch 64, double",

@@ -11,7 +11,10 @@
 //! `(1 - terminated)`, so time-limit truncation is bootstrapped.
 
 use crate::checkpoint::{self, Checkpoint, CheckpointError, Tensor as StoredTensor};
-use crate::network::{load_params, load_params_with_ids, named_params, param_ids, soft_update, NetSpec, QNetwork};
+use crate::frame_replay::FrameReplay;
+use crate::network::{
+    load_params, load_params_with_ids, named_params, param_ids, soft_update, ConvSpec, NetSpec, QNetwork,
+};
 use crate::observer::{EpisodeRecord, Observer};
 use crate::policy::{evaluate, Policy};
 use crate::replay::{Batch, ReplayBuffer};
@@ -21,7 +24,7 @@ use burn::module::{Module, ModuleVisitor, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
 use burn::prelude::*;
 use burn::tensor::{Bytes, Int};
-use deepq_env::{make_with, EnvError, EnvKwargs, Obs, Space};
+use deepq_env::{make_with, Dtype, EnvError, EnvKwargs, Obs, Space};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -87,6 +90,12 @@ pub enum GradClip {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DqnConfig {
+    /// Convolutions `[channels, kernel, stride]` for image observations (empty: an MLP).
+    #[serde(default)]
+    pub conv: Vec<ConvSpec>,
+    /// BatchNorm after each convolution.
+    #[serde(default)]
+    pub batch_norm: bool,
     /// Hidden layer widths of the MLP.
     pub hidden: Vec<usize>,
     /// Dueling head.
@@ -139,6 +148,9 @@ pub struct DqnConfig {
     /// Stop when a periodic greedy evaluation mean reaches this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eval_bound: Option<f64>,
+    /// Stop after this many training episodes (the PyTorch tutorial trains for 50 or 200).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_episodes: Option<u64>,
     /// Env steps between `last` + resume checkpoints (0 = only at the end).
     pub checkpoint_every: u64,
     /// Store the replay buffer in the resume checkpoint (when under `save_replay_max_mb`).
@@ -151,6 +163,8 @@ impl Default for DqnConfig {
     /// CleanRL's `dqn.py` defaults (CartPole-v1).
     fn default() -> Self {
         Self {
+            conv: vec![],
+            batch_norm: false,
             hidden: vec![120, 84],
             dueling: false,
             double: false,
@@ -176,6 +190,7 @@ impl Default for DqnConfig {
             eval_episodes: 10,
             reward_bound: None,
             eval_bound: None,
+            max_episodes: None,
             checkpoint_every: 0,
             save_replay: true,
             save_replay_max_mb: 1024,
@@ -523,6 +538,18 @@ impl GreedyPolicy {
         (self.encoder.dim(), self.net.head.weight.val().dims()[1])
     }
 
+    /// Greedy actions for a batch of observations (one forward pass).
+    pub fn act_batch(&mut self, observations: &[Obs]) -> Vec<usize> {
+        let d = self.encoder.dim();
+        let mut x = vec![0.0f32; observations.len() * d];
+        for (row, obs) in x.chunks_mut(d).zip(observations) {
+            self.encoder.encode(obs, row);
+        }
+        let x = Tensor::<2>::from_data(TensorData::new(x, [observations.len(), d]), &self.device);
+        let a = self.net.forward(x).argmax(1).into_data().try_into_vec_as::<i64>().expect("i64 actions");
+        a.into_iter().map(|v| v as usize).collect()
+    }
+
     /// The encoder.
     pub fn encoder(&self) -> ObsEncoder {
         self.encoder
@@ -567,6 +594,8 @@ pub enum StopReason {
     Solved,
     /// The observer asked to stop (Ctrl-C, disk full).
     Interrupted,
+    /// `max_episodes` reached.
+    MaxEpisodes,
 }
 
 /// What a DQN run produced.
@@ -616,10 +645,23 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
     let mut eval_env = make_with(run.env_id, run.kwargs)?;
     let encoder = ObsEncoder::for_space(env.observation_space(), cfg.obs_scale);
     let n_actions = env.n_actions();
-    let spec = NetSpec { obs_dim: encoder.dim(), n_actions, hidden: cfg.hidden.clone(), dueling: cfg.dueling };
+    let spec = NetSpec {
+        obs_dim: encoder.dim(),
+        n_actions,
+        hidden: cfg.hidden.clone(),
+        dueling: cfg.dueling,
+        input_shape: env.observation_space().shape().to_vec(),
+        conv: cfg.conv.clone(),
+        batch_norm: cfg.batch_norm,
+    };
+    spec.features().map_err(|e| DqnError::Config(format!("dqn.conv: {e} (env {})", run.env_id)))?;
     run.devices.infer.seed(run.seed);
     let mut learner = Learner::new(spec.clone(), cfg, run.devices.clone());
-    let mut replay = ReplayBuffer::new(cfg.buffer_size, encoder.dim());
+    let mut replay = Store::for_space(env.observation_space(), cfg.buffer_size, encoder.dim());
+    let frame_scale = match encoder {
+        ObsEncoder::Flat { scale, .. } => scale,
+        ObsEncoder::OneHot { .. } => 1.0,
+    };
     let meta = CheckpointMeta { env_id: run.env_id, kwargs: run.kwargs, spec: &spec, encoder };
 
     // Counters (restored on resume).
@@ -643,7 +685,8 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
             reason: format!("bad resume state: {e}"),
         })?;
         if let Some(t) = ck.tensors.get("replay") {
-            replay = ReplayBuffer::from_bytes(&t.bytes)
+            replay
+                .load(&t.bytes)
                 .map_err(|reason| CheckpointError::Corrupt { path: path.display().to_string(), reason })?;
         }
         // The episode in flight when the run was killed is lost; start a fresh one with a
@@ -654,7 +697,7 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
 
     let mut features = vec![0.0f32; encoder.dim()];
     let mut next_features = vec![0.0f32; encoder.dim()];
-    let (obs, _) = env.reset(first_reset_seed);
+    let (mut obs, _) = env.reset(first_reset_seed);
     encoder.encode(&obs, &mut features);
     if st.initial_features.is_empty() {
         st.initial_features = features.clone();
@@ -680,19 +723,21 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
             argmax(&learner.q_values(&features))
         };
         let s = env.step(action)?;
+        let done = s.done();
         st.step += 1;
         ep_return += s.reward;
         ep_len += 1;
 
         // 2. Store the transition (the real next observation, also on truncation).
         encoder.encode(&s.obs, &mut next_features);
-        replay.push(&features, action, s.reward as f32, &next_features, s.terminated, s.truncated);
+        replay.push((&obs, &features), action, s.reward as f32, (&s.obs, &next_features), s.terminated, s.truncated);
         std::mem::swap(&mut features, &mut next_features);
+        obs = s.obs;
 
         // 3. Learn.
         if st.step > cfg.learning_starts && st.step.is_multiple_of(cfg.train_freq) && !replay.is_empty() {
             for _ in 0..cfg.gradient_steps {
-                replay.sample_into(cfg.batch_size, &mut st.rng, &mut batch);
+                replay.sample_into(cfg.batch_size, &mut st.rng, &mut batch, frame_scale);
                 let stats = learner.update(&batch);
                 st.updates += 1;
                 if !stats.loss.is_finite() {
@@ -710,7 +755,7 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
         }
 
         // 5. Episode end: log, per-episode target schedule, reward bound.
-        if s.done() {
+        if done {
             st.episode += 1;
             st.recent_returns.push(ep_return);
             if st.recent_returns.len() > 100 {
@@ -748,8 +793,11 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
                     stopped_by = StopReason::Solved;
                 }
             }
-            let (obs, _) = env.reset(None);
+            obs = env.reset(None).0;
             encoder.encode(&obs, &mut features);
+            if cfg.max_episodes.is_some_and(|m| st.episode >= m) && stopped_by != StopReason::Solved {
+                stopped_by = StopReason::MaxEpisodes;
+            }
         }
 
         // 6. Periodic greedy evaluation on a separate env; best checkpoint; eval bound.
@@ -783,7 +831,7 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
         if st.step.is_multiple_of(500) {
             observer.on_progress(st.step);
         }
-        if stopped_by == StopReason::Solved {
+        if matches!(stopped_by, StopReason::Solved | StopReason::MaxEpisodes) {
             break;
         }
     }
@@ -805,6 +853,68 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
         best_checkpoint,
         final_checkpoint,
     })
+}
+
+/// The replay memory: float vectors, or (for stacked u8 image observations) frames stored
+/// once each and re-stacked at sampling time.
+enum Store {
+    Vector(ReplayBuffer),
+    Frames(FrameReplay),
+}
+
+impl Store {
+    /// Frame storage for `[stack, h, w]` byte observations, vectors otherwise.
+    fn for_space(space: &Space, capacity: usize, features: usize) -> Self {
+        match space {
+            Space::Box { shape, dtype: Dtype::U8, .. } if shape.len() == 3 => {
+                Store::Frames(FrameReplay::new(capacity, shape[0], shape[1] * shape[2]))
+            }
+            _ => Store::Vector(ReplayBuffer::new(capacity, features)),
+        }
+    }
+    fn is_empty(&self) -> bool {
+        match self {
+            Store::Vector(r) => r.is_empty(),
+            Store::Frames(r) => r.is_empty(),
+        }
+    }
+    #[allow(clippy::too_many_arguments)]
+    fn push(&mut self, obs: (&Obs, &[f32]), action: usize, reward: f32, next: (&Obs, &[f32]), term: bool, trunc: bool) {
+        match self {
+            Store::Vector(r) => r.push(obs.1, action, reward, next.1, term, trunc),
+            Store::Frames(r) => {
+                let (Obs::U8(o), Obs::U8(n)) = (obs.0, next.0) else {
+                    unreachable!("frame store holds u8 observations")
+                };
+                r.push(o, action, reward, n, term, trunc)
+            }
+        }
+    }
+    fn sample_into(&self, batch_size: usize, rng: &mut ChaCha8Rng, out: &mut Batch, scale: f32) {
+        match self {
+            Store::Vector(r) => r.sample_into(batch_size, rng, out),
+            Store::Frames(r) => r.sample_into(batch_size, rng, out, scale),
+        }
+    }
+    fn stored_bytes(&self) -> usize {
+        match self {
+            Store::Vector(r) => r.stored_bytes(),
+            Store::Frames(r) => r.stored_bytes(),
+        }
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Store::Vector(r) => r.to_bytes(),
+            Store::Frames(r) => r.to_bytes(),
+        }
+    }
+    fn load(&mut self, bytes: &[u8]) -> Result<(), String> {
+        match self {
+            Store::Vector(r) => *r = ReplayBuffer::from_bytes(bytes)?,
+            Store::Frames(r) => *r = FrameReplay::from_bytes(bytes)?,
+        }
+        Ok(())
+    }
 }
 
 /// What every DQN checkpoint records about its network and env.
@@ -838,7 +948,7 @@ fn save_policy(path: &Path, learner: &Learner, meta: &CheckpointMeta<'_>, step: 
 fn save_resume(
     path: &Path,
     learner: &Learner,
-    replay: &ReplayBuffer,
+    replay: &Store,
     st: &ResumeState,
     cfg: &DqnConfig,
     meta: &CheckpointMeta<'_>,
@@ -873,7 +983,7 @@ mod tests {
 
     /// A linear Q-network `Q(s) = s W + b` (no hidden layer) with the given weights.
     fn linear_net(devices: &Devices, train: bool, w: [f32; 4], b: [f32; 2]) -> QNetwork {
-        let spec = NetSpec { obs_dim: 2, n_actions: 2, hidden: vec![], dueling: false };
+        let spec = NetSpec::mlp(2, 2, &[], false);
         let tensors = HashMap::from([
             ("head.weight".to_string(), StoredTensor::f32(vec![2, 2], &w)),
             ("head.bias".to_string(), StoredTensor::f32(vec![2], &b)),
@@ -884,7 +994,7 @@ mod tests {
 
     fn learner(double: bool, gamma: f64) -> Learner {
         let cfg = DqnConfig { double, gamma, hidden: vec![], ..DqnConfig::default() };
-        let spec = NetSpec { obs_dim: 2, n_actions: 2, hidden: vec![], dueling: false };
+        let spec = NetSpec::mlp(2, 2, &[], false);
         Learner::new(spec, &cfg, Devices::cpu())
     }
 

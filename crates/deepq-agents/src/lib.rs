@@ -6,6 +6,7 @@
 
 pub mod checkpoint;
 pub mod dqn;
+pub mod frame_replay;
 pub mod network;
 pub mod observer;
 pub mod policy;

@@ -1,19 +1,25 @@
-//! Q-networks on burn: an MLP with configurable hidden sizes and an optional dueling head,
+//! Q-networks on burn: optional convolutional layers (with optional BatchNorm) for image
+//! observations, then an MLP with configurable hidden sizes and an optional dueling head,
 //! plus the parameter plumbing every learner needs (named export for safetensors, loading,
 //! Polyak averaging).
 
 use crate::checkpoint::Tensor as StoredTensor;
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
-use burn::nn::{Linear, LinearConfig};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// One convolution: `[output channels, kernel size, stride]` (square kernel, no padding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvSpec(pub usize, pub usize, pub usize);
+
 /// The shape of a Q-network (stored in checkpoints so `eval`/`play` can rebuild it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetSpec {
-    /// Input features.
+    /// Input features (the product of `input_shape` for image inputs).
     pub obs_dim: usize,
     /// Output Q-values (one per action).
     pub n_actions: usize,
@@ -21,17 +27,83 @@ pub struct NetSpec {
     pub hidden: Vec<usize>,
     /// Dueling head: `Q = V + A - mean(A)`.
     pub dueling: bool,
+    /// `[channels, height, width]` of image inputs (needed when `conv` is not empty).
+    #[serde(default)]
+    pub input_shape: Vec<usize>,
+    /// Convolutions before the MLP, each followed by (BatchNorm and) ReLU.
+    #[serde(default)]
+    pub conv: Vec<ConvSpec>,
+    /// BatchNorm after each convolution (the PyTorch DQN tutorial's network).
+    #[serde(default)]
+    pub batch_norm: bool,
 }
 
 impl NetSpec {
-    /// Builds a freshly initialised network on `device` (PyTorch's default `nn.Linear` init:
-    /// weights and biases uniform in `+-1/sqrt(fan_in)`).
+    /// An MLP spec.
+    pub fn mlp(obs_dim: usize, n_actions: usize, hidden: &[usize], dueling: bool) -> Self {
+        Self {
+            obs_dim,
+            n_actions,
+            hidden: hidden.to_vec(),
+            dueling,
+            input_shape: vec![],
+            conv: vec![],
+            batch_norm: false,
+        }
+    }
+
+    /// Checks that the convolutions fit the input, returning the flattened feature size.
+    pub fn features(&self) -> Result<usize, String> {
+        if self.conv.is_empty() {
+            return Ok(self.obs_dim);
+        }
+        let [c, mut h, mut w] = self.input_shape[..] else {
+            return Err(format!(
+                "a convolutional network needs an image observation [channels, height, width], got shape {:?}",
+                self.input_shape
+            ));
+        };
+        if c * h * w != self.obs_dim {
+            return Err(format!("input shape {:?} does not have {} elements", self.input_shape, self.obs_dim));
+        }
+        let mut channels = c;
+        for (i, ConvSpec(out, k, s)) in self.conv.iter().copied().enumerate() {
+            if out == 0 || k == 0 || s == 0 {
+                return Err(format!("convolution {i} has a zero channel count, kernel or stride"));
+            }
+            if h < k || w < k {
+                return Err(format!("convolution {i} (kernel {k}) does not fit its {h}x{w} input"));
+            }
+            h = (h - k) / s + 1;
+            w = (w - k) / s + 1;
+            channels = out;
+        }
+        Ok(channels * h * w)
+    }
+
+    /// Builds a freshly initialised network on `device` (PyTorch's default init for linear
+    /// layers: weights and biases uniform in `+-1/sqrt(fan_in)`). Panics if the spec is
+    /// inconsistent; call [`NetSpec::features`] first to get an error instead.
     pub fn init(&self, device: &Device) -> QNetwork {
-        let mut sizes = vec![self.obs_dim];
+        let features = self.features().expect("a consistent network spec");
+        let mut in_channels = self.input_shape.first().copied().unwrap_or(0);
+        let mut convs = Vec::new();
+        let mut norms = Vec::new();
+        for ConvSpec(out, k, s) in self.conv.iter().copied() {
+            convs.push(Conv2dConfig::new([in_channels, out], [k, k]).with_stride([s, s]).init(device));
+            if self.batch_norm {
+                norms.push(BatchNormConfig::new(out).init(device));
+            }
+            in_channels = out;
+        }
+        let mut sizes = vec![features];
         sizes.extend(&self.hidden);
         let hidden = sizes.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
         let last = *sizes.last().expect("sizes has the input");
         QNetwork {
+            convs,
+            norms,
+            input_shape: self.input_shape.clone(),
             hidden,
             head: LinearConfig::new(last, self.n_actions).init(device),
             value: self.dueling.then(|| LinearConfig::new(last, 1).init(device)),
@@ -39,9 +111,15 @@ impl NetSpec {
     }
 }
 
-/// An MLP Q-network; with `value` set, the head is the advantage stream of a dueling network.
+/// A Q-network: optional convolutions (+BatchNorm), an MLP, and a plain or dueling head.
 #[derive(Module, Debug)]
 pub struct QNetwork {
+    /// Convolutions (empty for an MLP).
+    pub convs: Vec<Conv2d>,
+    /// BatchNorm after each convolution (empty without BatchNorm).
+    pub norms: Vec<BatchNorm>,
+    /// `[channels, height, width]` of image inputs.
+    pub input_shape: Vec<usize>,
     /// Hidden layers, each followed by ReLU.
     pub hidden: Vec<Linear>,
     /// Q-values, or advantages when dueling.
@@ -51,9 +129,22 @@ pub struct QNetwork {
 }
 
 impl QNetwork {
-    /// Q-values `[batch, n_actions]` of observations `[batch, obs_dim]`.
+    /// Q-values `[batch, n_actions]` of flattened observations `[batch, obs_dim]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let mut h = x;
+        if !self.convs.is_empty() {
+            let [batch, _] = h.dims();
+            let [c, height, width] = self.input_shape[..] else { unreachable!("checked by NetSpec::features") };
+            let mut img = h.reshape([batch, c, height, width]);
+            for (i, conv) in self.convs.iter().enumerate() {
+                img = conv.forward(img);
+                if let Some(norm) = self.norms.get(i) {
+                    img = norm.forward(img);
+                }
+                img = relu(img);
+            }
+            h = img.flatten(1, 3);
+        }
         for layer in &self.hidden {
             h = relu(layer.forward(h));
         }
@@ -232,7 +323,7 @@ mod tests {
     #[test]
     fn network_shapes_and_dueling_identity() {
         let d = device();
-        let spec = NetSpec { obs_dim: 4, n_actions: 3, hidden: vec![16, 8], dueling: true };
+        let spec = NetSpec::mlp(4, 3, &[16, 8], true);
         let net = spec.init(&d);
         let x = Tensor::<2>::from_data(TensorData::new(vec![0.1f32; 20], [5, 4]), &d);
         let q = net.forward(x.clone());
@@ -253,7 +344,7 @@ mod tests {
     #[test]
     fn params_roundtrip_by_name_and_reject_other_architectures() {
         let d = device();
-        let spec = NetSpec { obs_dim: 4, n_actions: 2, hidden: vec![8], dueling: false };
+        let spec = NetSpec::mlp(4, 2, &[8], false);
         let a = spec.init(&d);
         let b = spec.init(&d);
         let named: HashMap<_, _> = named_params(&a).into_iter().collect();
@@ -266,7 +357,7 @@ mod tests {
         let b = load_params(b, &named, "").unwrap();
         let x = Tensor::<2>::from_data(TensorData::new(vec![0.3f32, -0.2, 0.5, 1.0], [1, 4]), &d);
         assert_eq!(values(a.forward(x.clone())), values(b.forward(x)));
-        let other = NetSpec { hidden: vec![16], ..spec }.init(&d);
+        let other = NetSpec { hidden: vec![16], ..spec.clone() }.init(&d);
         let e = load_params(other, &named, "").unwrap_err();
         assert!(e.contains("shape"), "{e}");
     }
@@ -274,7 +365,7 @@ mod tests {
     #[test]
     fn soft_update_blends_parameters() {
         let d = device();
-        let spec = NetSpec { obs_dim: 2, n_actions: 2, hidden: vec![], dueling: false };
+        let spec = NetSpec::mlp(2, 2, &[], false);
         let online = spec.init(&d);
         let target = spec.init(&d);
         let before: HashMap<_, _> = named_params(&target).into_iter().collect();
@@ -293,5 +384,58 @@ mod tests {
         for (name, t) in &src {
             assert_eq!(copied[name].to_f32(), t.to_f32());
         }
+    }
+
+    fn image_spec(input: [usize; 3], conv: Vec<ConvSpec>, batch_norm: bool) -> NetSpec {
+        NetSpec {
+            obs_dim: input.iter().product(),
+            n_actions: 4,
+            hidden: vec![16],
+            dueling: false,
+            input_shape: input.to_vec(),
+            conv,
+            batch_norm,
+        }
+    }
+
+    #[test]
+    fn nature_cnn_flattens_to_3136_features() {
+        let spec = image_spec([4, 84, 84], vec![ConvSpec(32, 8, 4), ConvSpec(64, 4, 2), ConvSpec(64, 3, 1)], false);
+        assert_eq!(spec.features().unwrap(), 64 * 7 * 7);
+        let net = spec.init(&device());
+        let x = Tensor::<2>::zeros([2, 4 * 84 * 84], &device());
+        assert_eq!(net.forward(x).dims(), [2, 4]);
+        // The tutorial's network on its 3x40x90 screens.
+        let tutorial = image_spec([3, 40, 90], vec![ConvSpec(16, 5, 2), ConvSpec(32, 5, 2), ConvSpec(32, 5, 2)], true);
+        assert_eq!(tutorial.features().unwrap(), 32 * 2 * 8);
+        let e = image_spec([3, 4, 4], vec![ConvSpec(16, 5, 2)], false).features().unwrap_err();
+        assert!(e.contains("does not fit"), "{e}");
+        let e = NetSpec { input_shape: vec![], ..spec }.features().unwrap_err();
+        assert!(e.contains("image observation"), "{e}");
+    }
+
+    #[test]
+    fn batch_norm_uses_batch_statistics_in_training_and_running_ones_when_acting() {
+        let train_dev = device().autodiff();
+        let spec = image_spec([1, 6, 6], vec![ConvSpec(2, 3, 1)], true);
+        let net = spec.init(&train_dev);
+        let data: Vec<f32> = (0..72).map(|i| (i as f32 * 0.37).sin() * 3.0 + 2.0).collect();
+        let x = |dev: &Device| Tensor::<2>::from_data(TensorData::new(data.clone(), [2, 36]), dev);
+        // Acting (inference copy) before any training forward: running stats are mean 0, var 1.
+        let before = values(net.valid().forward(x(&device())));
+        // A training forward normalises with the batch's statistics and moves the running ones.
+        let trained = values(net.forward(x(&train_dev)));
+        assert_ne!(before, trained, "training mode must use batch statistics");
+        let after = values(net.valid().forward(x(&device())));
+        assert_ne!(before, after, "the training forward must update the running statistics");
+        // Inference is deterministic per sample: a batch of one gives the same row as a batch of two.
+        let single = Tensor::<2>::from_data(TensorData::new(data[..36].to_vec(), [1, 36]), &device());
+        let one = values(net.valid().forward(single));
+        for (a, b) in one.iter().zip(&after[..4]) {
+            assert!((a - b).abs() < 1e-5);
+        }
+        // Running statistics are saved with the parameters.
+        let names: Vec<String> = named_params(&net).into_iter().map(|(n, _)| n).collect();
+        assert!(names.iter().any(|n| n.ends_with("running_mean")), "{names:?}");
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::env::AtariEnv;
 use crate::games::parse_id;
+use crate::{make_atari_stack, StackKind};
 use deepq_env::wrappers::TimeLimit;
 use deepq_env::{Env, EnvError, EnvKwargs, EnvProvider, EnvSpec};
 
@@ -13,12 +14,18 @@ impl EnvProvider for AtariProvider {
     fn make(&self, id: &str, kwargs: &EnvKwargs) -> Option<Result<Box<dyn Env>, EnvError>> {
         // Ids of another shape are not ours; an unknown game still yields its error below.
         parse_id(id)?.ok();
-        Some(AtariEnv::make(id, kwargs).map(|env| {
-            let env: Box<dyn Env> = Box::new(env);
-            match kwargs.max_episode_steps.filter(|&l| l > 0) {
-                Some(limit) => Box::new(TimeLimit::new(env, limit)) as Box<dyn Env>,
-                None => env,
-            }
+        let made = match kwargs.wrapper.as_deref() {
+            None => AtariEnv::make(id, kwargs).map(|env| Box::new(env) as Box<dyn Env>),
+            Some("atari") => make_atari_stack(id, StackKind::Atari, kwargs),
+            Some("lapan") => make_atari_stack(id, StackKind::Lapan, kwargs),
+            Some("practical_rl") => make_atari_stack(id, StackKind::PracticalRl, kwargs),
+            Some(other) => Err(EnvError::BadKwarg(format!(
+                "unknown Atari wrapper '{other}' for '{id}'; known: atari, lapan, practical_rl"
+            ))),
+        };
+        Some(made.map(|env| match kwargs.max_episode_steps.filter(|&l| l > 0) {
+            Some(limit) => Box::new(TimeLimit::new(env, limit)) as Box<dyn Env>,
+            None => env,
         }))
     }
 

@@ -51,3 +51,13 @@ pub(crate) fn specs() -> Vec<EnvSpec> {
     let list = providers().read().unwrap_or_else(|e| e.into_inner());
     list.iter().flat_map(|p| p.ids()).collect()
 }
+
+/// Whether any provider is registered (e.g. the Atari one, with the `atari` feature).
+pub fn any_registered() -> bool {
+    providers().read().map(|p| !p.is_empty()).unwrap_or(false)
+}
+
+/// Whether `id` has the shape of an Atari id (`<Game>NoFrameskip-v4`, `ALE/<Game>-v5`, ...).
+pub fn looks_like_atari(id: &str) -> bool {
+    id.starts_with("ALE/") || id.ends_with("NoFrameskip-v4") || id.ends_with("Deterministic-v4")
+}

@@ -34,6 +34,12 @@ pub struct EnvKwargs {
     /// Atari only: directory with the ROM files (`pong.bin`, ...), overriding `DEEPQ_ROM_DIR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rom_dir: Option<String>,
+    /// An observation pipeline applied on top of the environment (and its time limit):
+    /// `tutorial_screen` / `tutorial_screen_diff` (CartPole from pixels, the PyTorch DQN
+    /// tutorial's screen crop, plain or as the difference of consecutive screens), or for
+    /// Atari ids the stacks `atari`, `lapan`, `practical_rl`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapper: Option<String>,
 }
 
 impl EnvKwargs {
@@ -86,10 +92,20 @@ pub fn specs() -> Vec<EnvSpec> {
 
 /// Looks up the spec of `id`, with an error listing the known ids.
 pub fn spec(id: &str) -> Result<EnvSpec, EnvError> {
-    specs().into_iter().find(|s| s.id == id).ok_or_else(|| EnvError::UnknownId {
-        id: id.to_string(),
-        known: specs().iter().map(|s| s.id).collect::<Vec<_>>().join(", "),
-    })
+    if let Some(s) = specs().into_iter().find(|s| s.id == id) {
+        return Ok(s);
+    }
+    if crate::provider::looks_like_atari(id) {
+        if !crate::provider::any_registered() {
+            return Err(EnvError::Other(format!(
+                "'{id}' is an Atari id: build deepq with the `atari` feature (cargo run --release --features atari -- ...) and run scripts/setup_atari.sh for the ROMs"
+            )));
+        }
+        // Any ALE game is served by the Atari provider; an unknown game fails when it is made.
+        let id: &'static str = Box::leak(id.to_string().into_boxed_str());
+        return Ok(EnvSpec { id, max_episode_steps: None, reward_threshold: None, description: "Atari game" });
+    }
+    Err(EnvError::UnknownId { id: id.to_string(), known: specs().iter().map(|s| s.id).collect::<Vec<_>>().join(", ") })
 }
 
 /// Makes `id` with its default kwargs (and its registered time limit).
@@ -143,5 +159,14 @@ pub fn make_with(id: &str, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError>
         _ => unreachable!("spec() only returns registered ids"),
     };
     let limit = kwargs.max_episode_steps.or(spec.max_episode_steps).unwrap_or(0);
-    Ok(if limit > 0 { Box::new(TimeLimit::new(inner, limit)) } else { inner })
+    let env: Box<dyn Env> = if limit > 0 { Box::new(TimeLimit::new(inner, limit)) } else { inner };
+    match kwargs.wrapper.as_deref() {
+        None => Ok(env),
+        Some(w @ ("tutorial_screen" | "tutorial_screen_diff")) if id.starts_with("CartPole") => {
+            Ok(Box::new(crate::wrappers::TutorialScreen::new(env, w == "tutorial_screen_diff")?))
+        }
+        Some(other) => Err(EnvError::BadKwarg(format!(
+            "unknown wrapper '{other}' for '{id}'; known: tutorial_screen, tutorial_screen_diff (CartPole), atari, lapan, practical_rl (Atari)"
+        ))),
+    }
 }

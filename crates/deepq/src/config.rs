@@ -96,6 +96,13 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "cartpole", toml: include_str!("../presets/cartpole.toml") },
     Preset { name: "cartpole-cleanrl", toml: include_str!("../presets/cartpole-cleanrl.toml") },
     Preset { name: "cartpole-zoo", toml: include_str!("../presets/cartpole-zoo.toml") },
+    Preset { name: "cartpole-pixels-tutorial", toml: include_str!("../presets/cartpole-pixels-tutorial.toml") },
+    Preset { name: "cartpole-pixels", toml: include_str!("../presets/cartpole-pixels.toml") },
+    Preset { name: "pong-lapan", toml: include_str!("../presets/pong-lapan.toml") },
+    Preset { name: "breakout-homework", toml: include_str!("../presets/breakout-homework.toml") },
+    Preset { name: "breakout-ram-ucla", toml: include_str!("../presets/breakout-ram-ucla.toml") },
+    Preset { name: "pong", toml: include_str!("../presets/pong.toml") },
+    Preset { name: "breakout", toml: include_str!("../presets/breakout.toml") },
 ];
 
 /// Finds a preset by name.
@@ -201,6 +208,13 @@ fn is_optional_key(key: &str) -> bool {
             | "tabular.solve_threshold"
             | "dqn.reward_bound"
             | "dqn.eval_bound"
+            | "dqn.max_episodes"
+            | "env.wrapper"
+            | "env.obs_type"
+            | "env.frameskip"
+            | "env.repeat_action_probability"
+            | "env.full_action_space"
+            | "env.rom_dir"
     )
 }
 

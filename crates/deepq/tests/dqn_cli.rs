@@ -232,3 +232,35 @@ fn play_records_a_gif_of_the_greedy_episode() {
     assert_user_error(&out, ".gif or .mp4");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn pixel_presets_train_a_few_episodes_from_the_screen() {
+    for preset in ["cartpole-pixels-tutorial", "cartpole-pixels"] {
+        let dir = tmp(preset);
+        let out = deepq(&[
+            "train",
+            preset,
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+            "--set",
+            "dqn.max_episodes=6",
+            "--set",
+            "dqn.learning_starts=60",
+            "--set",
+            "dqn.batch_size=8",
+            "--set",
+            "dqn.eval_every=0",
+            "--set",
+            "eval.episodes=2",
+        ]);
+        ok(&out);
+        let s = json(&dir.join("summary.json"));
+        assert_eq!(s["episodes"], 6, "{preset}");
+        assert_eq!(s["stopped_by"], "max_episodes", "{preset}");
+        assert!(s["updates"].as_u64().unwrap() > 0, "{preset} made no update");
+        let cfg = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+        assert!(cfg.contains("wrapper = \"tutorial_screen_diff\"") && cfg.contains("batch_norm = true"), "{cfg}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -5,10 +5,18 @@ use anyhow::Result;
 
 /// Prints every preset: name, env, algorithm, description.
 pub fn presets() -> Result<()> {
-    println!("{:<26} {:<18} {:<10} description", "preset", "env", "algo");
+    println!("{:<26} {:<28} {:<10} description", "preset", "env", "algo");
     for p in PRESETS {
-        let c = resolve(p.name, &[], None)?;
-        println!("{:<26} {:<18} {:<10} {}", p.name, c.env_id, c.algo.name(), c.description);
+        match resolve(p.name, &[], None) {
+            Ok(c) => println!("{:<26} {:<28} {:<10} {}", p.name, c.env_id, c.algo.name(), c.description),
+            Err(_) => {
+                // Atari presets do not resolve without the `atari` feature: show them from the file.
+                let t: toml::Table = p.toml.parse()?;
+                let get = |k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or("?").to_string();
+                let note = format!("{} (needs --features atari)", get("description"));
+                println!("{:<26} {:<28} {:<10} {note}", p.name, get("env_id"), get("algo"));
+            }
+        }
     }
     Ok(())
 }

@@ -175,6 +175,7 @@ fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Opt
         StopReason::TotalSteps => "total_steps",
         StopReason::Solved => "solved",
         StopReason::Interrupted => "interrupted",
+        StopReason::MaxEpisodes => "max_episodes",
     };
     Ok(Summary {
         env_id: c.env_id.clone(),

@@ -1,0 +1,107 @@
+//! Smoke training of every Atari preset through the `deepq` binary built with the `atari`
+//! feature (`cargo test --release -p deepq --features atari --test atari_cli`), plus an Atari
+//! GIF from `deepq play`. The presets cannot converge in CI; this checks that each runs end to
+//! end (wrappers, CNN or RAM MLP, frame replay, checkpoints) and writes its run directory.
+#![cfg(feature = "atari")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn deepq(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).output().expect("deepq runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("deepq-atari-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn smoke(preset: &str, dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "train",
+        preset,
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+        "--set",
+        "total_steps=1100",
+        "--set",
+        "dqn.learning_starts=1000",
+        "--set",
+        "dqn.buffer_size=2000",
+        "--set",
+        "dqn.eval_every=0",
+        "--set",
+        "dqn.checkpoint_every=1000",
+        "--set",
+        "eval.episodes=1",
+    ];
+    args.extend(extra);
+    let out = deepq(&args);
+    assert!(out.status.success(), "{preset}: {}", String::from_utf8_lossy(&out.stderr));
+    for f in ["config.toml", "metrics.csv", "checkpoints/final.safetensors", "checkpoints/resume.safetensors"] {
+        assert!(dir.join(f).is_file(), "{preset}: missing {f}");
+    }
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["env_steps"], 1100, "{preset}");
+    assert!(s["updates"].as_u64().unwrap() > 0, "{preset} made no update");
+    s
+}
+
+#[test]
+fn pong_lapan_smoke_and_gif() {
+    let dir = tmp("pong-lapan");
+    smoke("pong-lapan", &dir, &[]);
+    let gif_path = dir.join("pong.gif");
+    let out = deepq(&["play", dir.to_str().unwrap(), "--record", gif_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    let mut dec = opts.read_info(std::fs::File::open(&gif_path).unwrap()).unwrap();
+    assert_eq!((dec.width(), dec.height()), (160, 210), "Atari frames are 160x210");
+    let mut frames = 0;
+    while dec.read_next_frame().unwrap().is_some() {
+        frames += 1;
+    }
+    assert!(frames > 100, "a Pong game has hundreds of frames, got {frames}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn breakout_homework_smoke() {
+    let dir = tmp("breakout-homework");
+    smoke("breakout-homework", &dir, &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn breakout_ram_ucla_smoke() {
+    let dir = tmp("breakout-ram");
+    // An untrained agent that never serves plays until the 108k-frame limit: cap the eval episode.
+    smoke("breakout-ram-ucla", &dir, &["--set", "env.max_episode_steps=2000"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cleanrl_style_pong_and_breakout_smoke() {
+    for preset in ["pong", "breakout"] {
+        let dir = tmp(preset);
+        smoke(preset, &dir, &["--set", "dqn.train_freq=4"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn missing_roms_are_one_clear_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_deepq"))
+        .args(["eval", "--random", "PongNoFrameskip-v4", "--episodes", "1"])
+        .env("DEEPQ_ROM_DIR", "/nonexistent-rom-dir")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("setup_atari.sh") || stderr.contains("DEEPQ_ROM_DIR"), "{stderr}");
+}
