@@ -58,6 +58,38 @@ pub fn update_time(name: &str, spec: NetSpec, batch_size: usize, double: bool, i
     Measurement { name: name.into(), value: secs * 1e3, unit: "ms/update", iterations: iters }
 }
 
+/// Milliseconds per update of the Nature DQN CNN (4x84x84 input, batch 32, as in the Atari
+/// presets).
+pub fn nature_cnn_update_time(n_actions: usize, iters: u64) -> Measurement {
+    let spec = NetSpec {
+        obs_dim: 4 * 84 * 84,
+        n_actions,
+        hidden: vec![512],
+        dueling: false,
+        input_shape: vec![4, 84, 84],
+        conv: vec![
+            crate::network::ConvSpec(32, 8, 4),
+            crate::network::ConvSpec(64, 4, 2),
+            crate::network::ConvSpec(64, 3, 1),
+        ],
+        batch_norm: false,
+    };
+    let mut m = update_time("update: Nature CNN 4x84x84, batch 32", spec, 32, false, iters);
+    m.iterations = iters;
+    m
+}
+
+/// Times `f` (one call = `per_call` units) for about `secs` seconds; returns units per second.
+pub fn rate(secs: f64, per_call: f64, mut f: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    let mut calls = 0u64;
+    while start.elapsed().as_secs_f64() < secs {
+        f();
+        calls += 1;
+    }
+    calls as f64 * per_call / start.elapsed().as_secs_f64()
+}
+
 /// Microseconds to pick one greedy action (inference copy of the network).
 pub fn action_latency(spec: NetSpec, iters: u64) -> Measurement {
     let cfg = DqnConfig { hidden: spec.hidden.clone(), ..DqnConfig::default() };

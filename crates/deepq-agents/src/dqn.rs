@@ -148,6 +148,10 @@ pub struct DqnConfig {
     /// Stop when a periodic greedy evaluation mean reaches this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eval_bound: Option<f64>,
+    /// Record a GIF of one greedy episode every this many training episodes into the run's
+    /// `videos/` directory (0 = never).
+    #[serde(default)]
+    pub video_every: u64,
     /// Stop after this many training episodes (the PyTorch tutorial trains for 50 or 200).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_episodes: Option<u64>,
@@ -191,6 +195,7 @@ impl Default for DqnConfig {
             reward_bound: None,
             eval_bound: None,
             max_episodes: None,
+            video_every: 0,
             checkpoint_every: 0,
             save_replay: true,
             save_replay_max_mb: 1024,
@@ -580,6 +585,8 @@ pub struct DqnRun<'a> {
     pub checkpoint_dir: Option<&'a Path>,
     /// Resume from this resume checkpoint.
     pub resume_from: Option<&'a Path>,
+    /// Where periodic greedy-episode GIFs go (`dqn.video_every`); `None`: none are written.
+    pub video_dir: Option<&'a Path>,
     /// Compute devices.
     pub devices: Devices,
 }
@@ -795,6 +802,13 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<DqnOutcome
             }
             obs = env.reset(None).0;
             encoder.encode(&obs, &mut features);
+            if let (Some(dir), true) =
+                (run.video_dir, cfg.video_every > 0 && st.episode.is_multiple_of(cfg.video_every))
+            {
+                let mut policy = GreedyPolicy::new(learner.acting().clone(), encoder, run.devices.infer.clone());
+                let path = dir.join(format!("episode-{:06}.gif", st.episode));
+                record_greedy_episode(run, &mut policy, &path, st.eval_seed)?;
+            }
             if cfg.max_episodes.is_some_and(|m| st.episode >= m) && stopped_by != StopReason::Solved {
                 stopped_by = StopReason::MaxEpisodes;
             }
@@ -915,6 +929,47 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Plays one greedy episode on a fresh env and writes its rendered frames as a GIF.
+fn record_greedy_episode(run: &DqnRun<'_>, policy: &mut GreedyPolicy, path: &Path, seed: u64) -> Result<(), DqnError> {
+    let io = |e: std::io::Error| DqnError::Config(format!("cannot write the training video '{}': {e}", path.display()));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut env = make_with(run.env_id, run.kwargs)?;
+    let mut recorder: Option<deepq_log::GifRecorder> = None;
+    let mut failure: Option<DqnError> = None;
+    crate::policy::play_episode(env.as_mut(), policy, Some(seed), &mut |env| {
+        if failure.is_some() {
+            return;
+        }
+        let frame = match env.render() {
+            Ok(f) => f,
+            Err(e) => {
+                failure = Some(e.into());
+                return;
+            }
+        };
+        if recorder.is_none() {
+            match deepq_log::GifRecorder::new(path, frame.width, frame.height, 30.0) {
+                Ok(r) => recorder = Some(r),
+                Err(e) => failure = Some(io(e)),
+            }
+        }
+        if let Some(r) = recorder.as_mut() {
+            if let Err(e) = r.push(&frame.data) {
+                failure = Some(io(e));
+            }
+        }
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if let Some(r) = recorder {
+        r.finish().map_err(io)?;
+    }
+    Ok(())
 }
 
 /// What every DQN checkpoint records about its network and env.
@@ -1097,6 +1152,7 @@ mod tests {
             seed: 0,
             checkpoint_dir: None,
             resume_from: None,
+            video_dir: None,
             devices: Devices::cpu(),
         };
         // Train, then read the learned Q-values through a fresh learner trained identically.
@@ -1124,6 +1180,7 @@ mod tests {
                 seed,
                 checkpoint_dir: None,
                 resume_from: None,
+                video_dir: None,
                 devices: Devices::cpu(),
             };
             let mut obs = RecordingObserver::default();
@@ -1147,6 +1204,7 @@ mod tests {
             seed: 0,
             checkpoint_dir: None,
             resume_from: None,
+            video_dir: None,
             devices: Devices::cpu(),
         };
         match train(&run, &mut NullObserver) {

@@ -82,6 +82,9 @@ enum Command {
     },
     /// Measure update time, action latency, env and replay speed.
     Bench {
+        /// Which suite: `core` (DQN updates, acting, CartPole, replay) or `atari`.
+        #[arg(default_value = "core")]
+        suite: String,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -109,7 +112,7 @@ fn main() -> ExitCode {
         Command::Play { target, episodes, seed, record, fps } => {
             commands::play::run(target, episodes, seed, record, fps)
         }
-        Command::Bench { json, quick } => commands::bench::run(json, quick),
+        Command::Bench { suite, json, quick } => commands::bench::run(&suite, json, quick),
         Command::Presets => commands::info::presets(),
         Command::Envs => commands::info::envs(),
     };

@@ -105,3 +105,13 @@ fn missing_roms_are_one_clear_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("setup_atari.sh") || stderr.contains("DEEPQ_ROM_DIR"), "{stderr}");
 }
+
+#[test]
+fn bench_atari_reports_throughput_and_cnn_update_time() {
+    let out = deepq(&["bench", "atari", "--quick", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r["value"].as_f64().unwrap() > 0.0), "{v}");
+}

@@ -193,3 +193,12 @@ fn run_stopped_by_total_steps_still_writes_everything() {
     assert!(dir.join("plots/return.png").is_file());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bench_quick_runs_and_unknown_suites_are_errors() {
+    let out = deepq(&["bench", "--quick", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 7);
+    assert_user_error(&deepq(&["bench", "gpu"]), "unknown benchmark suite");
+}

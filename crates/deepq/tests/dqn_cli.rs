@@ -264,3 +264,54 @@ fn pixel_presets_train_a_few_episodes_from_the_screen() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn python_safetensors_reads_the_checkpoint() {
+    let Ok(python) = std::env::var("DEEPQ_PYTHON") else {
+        assert!(std::env::var("CI").is_err(), "DEEPQ_PYTHON must be set in CI (scripts/test.sh sets it)");
+        eprintln!("skipping: DEEPQ_PYTHON is not set (run ./scripts/test.sh)");
+        return;
+    };
+    let dir = tmp("python");
+    short_run(&dir, "4");
+    let script = r#"
+import sys, json
+from safetensors import safe_open
+from safetensors.numpy import load_file
+path = sys.argv[1]
+t = load_file(path)
+with safe_open(path, "np") as f:
+    meta = f.metadata()
+print(json.dumps({"shapes": {k: list(v.shape) for k, v in t.items()}, "env": meta["deepq.env_id"], "kind": meta["deepq.kind"]}))
+"#;
+    let out = Command::new(python)
+        .args(["-c", script, dir.join("checkpoints/final.safetensors").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["env"], "CartPole-v1");
+    assert_eq!(v["kind"], "dqn");
+    assert_eq!(v["shapes"]["hidden.0.weight"], serde_json::json!([4, 120]));
+    assert_eq!(v["shapes"]["head.weight"], serde_json::json!([84, 2]));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn training_records_periodic_greedy_gifs_when_asked() {
+    let dir = tmp("videos");
+    let mut args =
+        vec!["train", "cartpole-cleanrl", "--quiet", "--out", dir.to_str().unwrap(), "--set", "dqn.video_every=20"];
+    args.extend(SHORT);
+    ok(&deepq(&args));
+    let s = json(&dir.join("summary.json"));
+    let expected = s["episodes"].as_u64().unwrap() / 20;
+    let mut gifs: Vec<_> = std::fs::read_dir(dir.join("videos")).unwrap().map(|e| e.unwrap().path()).collect();
+    gifs.sort();
+    assert_eq!(gifs.len() as u64, expected);
+    assert!(gifs[0].ends_with("episode-000020.gif"), "{gifs:?}");
+    let (frames, w, h) = gif_frames(&gifs[0]);
+    assert_eq!((w, h), (600, 400));
+    assert!(frames >= 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

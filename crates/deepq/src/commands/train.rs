@@ -148,6 +148,7 @@ fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Su
 fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Option<&Path>) -> Result<Summary> {
     let cfg = c.dqn.as_ref().ok_or_else(|| anyhow!("missing [dqn] table"))?;
     let ckpt_dir = dir.join("checkpoints");
+    let video_dir = dir.join("videos");
     let run = DqnRun {
         env_id: &c.env_id,
         kwargs: &c.env,
@@ -156,6 +157,7 @@ fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Opt
         seed: c.seed,
         checkpoint_dir: Some(&ckpt_dir),
         resume_from,
+        video_dir: Some(&video_dir),
         devices: Devices::cpu(),
     };
     let start = Instant::now();
