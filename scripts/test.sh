@@ -10,7 +10,8 @@ bash scripts/setup_atari.sh      # cmake/g++/zlib for the ALE build, ale-py ROMs
 export DEEPQ_PYTHON="$PWD/.venv-ref/bin/python"
 
 cargo fmt --all --check
-cargo clippy --release --workspace --all-targets --all-features -- -D warnings
+# (--features deepq/atari, not --all-features: the GPU features build burn's CUDA/wgpu backends.)
+cargo clippy --release --workspace --all-targets --features deepq/atari -- -D warnings
 cargo test --release --workspace
 # Atari presets end to end (the binary with the GPL `atari` feature).
 cargo test --release -p deepq --features atari --test atari_cli

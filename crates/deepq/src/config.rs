@@ -67,6 +67,9 @@ pub struct RunConfig {
     pub seed: u64,
     /// Training length in env steps, for every algorithm.
     pub total_steps: u64,
+    /// Compute device of the networks: `cpu` (default), or `cuda` / `wgpu` with those features.
+    #[serde(default = "default_device")]
+    pub device: String,
     /// Environment kwargs.
     #[serde(default)]
     pub env: EnvKwargs,
@@ -79,6 +82,10 @@ pub struct RunConfig {
     /// DQN hyperparameters (`algo = "dqn"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dqn: Option<DqnConfig>,
+}
+
+fn default_device() -> String {
+    "cpu".into()
 }
 
 /// A built-in preset: its name and TOML text.
@@ -268,6 +275,7 @@ pub fn validate(c: &RunConfig) -> Result<()> {
             }
         }
         Algo::Dqn => {
+            deepq_agents::dqn::Devices::by_name(&c.device).map_err(|e| anyhow!("device: {e}"))?;
             let d = c.dqn.as_ref().ok_or_else(|| anyhow!("algo = \"dqn\" needs a [dqn] table"))?;
             d.validate().map_err(|e| anyhow!(e))?;
         }
@@ -281,7 +289,17 @@ mod tests {
 
     #[test]
     fn every_preset_resolves() {
+        #[cfg(feature = "atari")]
+        deepq_atari::register();
         for p in PRESETS {
+            let table: toml::Table = p.toml.parse().unwrap_or_else(|e| panic!("preset {}: {e}", p.name));
+            // Every preset deserialises (all keys known, all types right) with or without Atari.
+            let parsed = from_table(table, p.name).unwrap_or_else(|e| panic!("preset {}: {e}", p.name));
+            if deepq_env::provider::looks_like_atari(&parsed.env_id) && !cfg!(feature = "atari") {
+                let e = resolve(p.name, &[], None).unwrap_err().to_string();
+                assert!(e.contains("atari"), "preset {}: {e}", p.name);
+                continue;
+            }
             let c = resolve(p.name, &[], None).unwrap_or_else(|e| panic!("preset {}: {e}", p.name));
             assert_eq!(c.preset, p.name);
             // The written config re-resolves to the same config.

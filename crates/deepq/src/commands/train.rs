@@ -158,7 +158,7 @@ fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Opt
         checkpoint_dir: Some(&ckpt_dir),
         resume_from,
         video_dir: Some(&video_dir),
-        devices: Devices::cpu(),
+        devices: Devices::by_name(&c.device).map_err(|e| anyhow!("{e}"))?,
     };
     let start = Instant::now();
     let out = dqn::train(&run, logger)?;
