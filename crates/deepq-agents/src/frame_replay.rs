@@ -818,8 +818,7 @@ mod tests {
             }
         }
         // Chi-square with 9 degrees of freedom; 27.88 is the p = 0.001 critical value.
-        let expected = 200_000.0 / 10.0;
-        let chi2: f64 = counts.iter().map(|&c| (c as f64 - expected).powi(2) / expected).sum();
+        let chi2 = crate::util::chi_square_uniform(&counts);
         assert!(chi2 < 27.88, "chi2 = {chi2}, counts {counts:?}");
     }
 

@@ -161,12 +161,13 @@ pub fn dueling_combine(value: Tensor<2>, advantage: Tensor<2>) -> Tensor<2> {
     value + advantage - mean
 }
 
-/// The [`ParamId`](burn::module::ParamId) of every float parameter by its dotted path (optimizer
-/// state is keyed by these ids, so a resumed run restores them).
-pub fn param_ids<M: Module>(module: &M) -> Vec<(String, u64)> {
+/// Every float parameter of `module`: its dotted path, its id and, when `with_values`, its
+/// values as a stored tensor.
+fn collect_params<M: Module>(module: &M, with_values: bool) -> Vec<(String, u64, Option<StoredTensor>)> {
     struct Collect {
         path: Vec<String>,
-        out: Vec<(String, u64)>,
+        with_values: bool,
+        out: Vec<(String, u64, Option<StoredTensor>)>,
     }
     impl ModuleVisitor for Collect {
         fn enter_module(&mut self, name: &str, _container: &str) {
@@ -176,38 +177,30 @@ pub fn param_ids<M: Module>(module: &M) -> Vec<(String, u64)> {
             self.path.pop();
         }
         fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            self.out.push((self.path.join("."), param.id.val()));
+            let stored = self.with_values.then(|| {
+                let t = param.val();
+                let shape = t.dims().to_vec();
+                let values: Vec<f32> = t.into_data().try_into_vec_as::<f32>().expect("f32 data");
+                StoredTensor::f32(shape, &values)
+            });
+            self.out.push((self.path.join("."), param.id.val(), stored));
         }
     }
-    let mut c = Collect { path: Vec::new(), out: Vec::new() };
+    let mut c = Collect { path: Vec::new(), with_values, out: Vec::new() };
     module.visit(&mut c);
     c.out
+}
+
+/// The [`ParamId`](burn::module::ParamId) of every float parameter by its dotted path (optimizer
+/// state is keyed by these ids, so a resumed run restores them).
+pub fn param_ids<M: Module>(module: &M) -> Vec<(String, u64)> {
+    collect_params(module, false).into_iter().map(|(path, id, _)| (path, id)).collect()
 }
 
 /// Every float parameter of `module` by its dotted path (`hidden.0.weight`, `head.bias`, ...),
 /// as stored tensors (f32, burn's layout: linear weights are `[in, out]`).
 pub fn named_params<M: Module>(module: &M) -> Vec<(String, StoredTensor)> {
-    struct Collect {
-        path: Vec<String>,
-        out: Vec<(String, StoredTensor)>,
-    }
-    impl ModuleVisitor for Collect {
-        fn enter_module(&mut self, name: &str, _container: &str) {
-            self.path.push(name.to_string());
-        }
-        fn exit_module(&mut self, _name: &str, _container: &str) {
-            self.path.pop();
-        }
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            let t = param.val();
-            let shape = t.dims().to_vec();
-            let values: Vec<f32> = t.into_data().try_into_vec_as::<f32>().expect("f32 data");
-            self.out.push((self.path.join("."), StoredTensor::f32(shape, &values)));
-        }
-    }
-    let mut c = Collect { path: Vec::new(), out: Vec::new() };
-    module.visit(&mut c);
-    c.out
+    collect_params(module, true).into_iter().map(|(path, _, t)| (path, t.expect("values collected"))).collect()
 }
 
 /// Replaces every float parameter of `module` with the stored tensor of the same path

@@ -53,6 +53,13 @@ pub fn flush_denormals_to_zero() {
     }
 }
 
+/// Pearson's chi-square statistic of `counts` against a uniform distribution (tests of
+/// sampling uniformity; with 10 bins, 27.88 is the p = 0.001 critical value).
+pub fn chi_square_uniform(counts: &[usize]) -> f64 {
+    let expected = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
+    counts.iter().map(|&c| (c as f64 - expected).powi(2) / expected).sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

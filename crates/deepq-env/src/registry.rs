@@ -35,8 +35,9 @@ pub struct EnvKwargs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rom_dir: Option<String>,
     /// An observation pipeline applied on top of the environment (and its time limit):
-    /// `tutorial_screen` / `tutorial_screen_diff` (CartPole from pixels, the PyTorch DQN
-    /// tutorial's screen crop, plain or as the difference of consecutive screens), or for
+    /// `tutorial_screen` / `tutorial_screen_diff` / `tutorial_screen_stack` (CartPole from
+    /// pixels, the PyTorch DQN tutorial's screen crop: plain, the difference of consecutive
+    /// screens, or the previous and current screens stacked), or for
     /// Atari ids the stacks `atari`, `lapan`, `practical_rl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrapper: Option<String>,
@@ -162,11 +163,17 @@ pub fn make_with(id: &str, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError>
     let env: Box<dyn Env> = if limit > 0 { Box::new(TimeLimit::new(inner, limit)) } else { inner };
     match kwargs.wrapper.as_deref() {
         None => Ok(env),
-        Some(w @ ("tutorial_screen" | "tutorial_screen_diff")) if id.starts_with("CartPole") => {
-            Ok(Box::new(crate::wrappers::TutorialScreen::new(env, w == "tutorial_screen_diff")?))
+        Some(w @ ("tutorial_screen" | "tutorial_screen_diff" | "tutorial_screen_stack")) if id.starts_with("CartPole") => {
+            use crate::wrappers::ScreenMode;
+            let mode = match w {
+                "tutorial_screen" => ScreenMode::Plain,
+                "tutorial_screen_diff" => ScreenMode::Diff,
+                _ => ScreenMode::Stack,
+            };
+            Ok(Box::new(crate::wrappers::TutorialScreen::with_mode(env, mode)?))
         }
         Some(other) => Err(EnvError::BadKwarg(format!(
-            "unknown wrapper '{other}' for '{id}'; known: tutorial_screen, tutorial_screen_diff (CartPole), atari, lapan, practical_rl (Atari)"
+            "unknown wrapper '{other}' for '{id}'; known: tutorial_screen, tutorial_screen_diff, tutorial_screen_stack (CartPole), atari, lapan, practical_rl (Atari)"
         ))),
     }
 }

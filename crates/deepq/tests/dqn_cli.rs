@@ -260,7 +260,7 @@ fn pixel_presets_train_a_few_episodes_from_the_screen() {
         assert_eq!(s["stopped_by"], "max_episodes", "{preset}");
         assert!(s["updates"].as_u64().unwrap() > 0, "{preset} made no update");
         let cfg = std::fs::read_to_string(dir.join("config.toml")).unwrap();
-        assert!(cfg.contains("wrapper = \"tutorial_screen_diff\"") && cfg.contains("batch_norm = true"), "{cfg}");
+        assert!(cfg.contains("wrapper = \"tutorial_screen") && cfg.contains("batch_norm = true"), "{cfg}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

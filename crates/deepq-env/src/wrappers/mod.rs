@@ -4,4 +4,4 @@ mod time_limit;
 pub mod tutorial_screen;
 
 pub use time_limit::TimeLimit;
-pub use tutorial_screen::TutorialScreen;
+pub use tutorial_screen::{ScreenMode, TutorialScreen};

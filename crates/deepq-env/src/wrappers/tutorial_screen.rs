@@ -88,10 +88,22 @@ pub fn process_screen(frame: &RgbFrame, cart_x: f64) -> Vec<f32> {
     out
 }
 
+/// What a [`TutorialScreen`] observation holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenMode {
+    /// The current processed screen, `[3, 40, W]`.
+    Plain,
+    /// The current minus the previous screen (the tutorial's state), `[3, 40, W]`.
+    Diff,
+    /// The previous and the current screen stacked on the channel axis, `[6, 40, W]`: position
+    /// and motion without the information loss of a difference.
+    Stack,
+}
+
 /// Turns a CartPole environment into the DQN tutorial's pixel task: observations are
 /// [`process_screen`] screens of shape `[3, 40, W]` (`W = 90` for CartPole), either the plain
-/// current screen or (`diff = true`, the tutorial's state) the current screen minus the previous
-/// one (all zeros right after `reset`).
+/// current screen, (`diff = true`, the tutorial's state) the current screen minus the previous
+/// one (all zeros right after `reset`), or both screens stacked ([`ScreenMode::Stack`]).
 ///
 /// The inner environment must render (`Env::render`) and observe the cart position as the first
 /// entry of an `Obs::F32` (CartPole does; a `TimeLimit` around it too). The cart position is
@@ -100,6 +112,7 @@ pub fn process_screen(frame: &RgbFrame, cart_x: f64) -> Vec<f32> {
 pub struct TutorialScreen {
     inner: Box<dyn Env>,
     diff: bool,
+    mode: ScreenMode,
     observation_space: Space,
     last: Vec<f32>,
     frame: RgbFrame,
@@ -108,14 +121,28 @@ pub struct TutorialScreen {
 impl TutorialScreen {
     /// Wraps `inner`; `diff` selects the difference of consecutive screens over the plain screen.
     /// Renders once to learn the picture size, so it errors if `inner` cannot render.
-    pub fn new(mut inner: Box<dyn Env>, diff: bool) -> Result<Self, EnvError> {
+    pub fn new(inner: Box<dyn Env>, diff: bool) -> Result<Self, EnvError> {
+        Self::with_mode(inner, if diff { ScreenMode::Diff } else { ScreenMode::Plain })
+    }
+
+    /// Wraps `inner` with the given observation mode.
+    pub fn with_mode(mut inner: Box<dyn Env>, mode: ScreenMode) -> Result<Self, EnvError> {
         let frame = inner.render()?;
-        let shape = processed_shape(frame.width, frame.height);
+        let mut shape = processed_shape(frame.width, frame.height);
         let n: usize = shape.iter().product();
-        let (low, high) = if diff { (-1.0, 1.0) } else { (0.0, 1.0) };
+        if mode == ScreenMode::Stack {
+            shape[0] *= 2;
+        }
+        let len = shape.iter().product();
+        let (low, high) = if mode == ScreenMode::Diff { (-1.0, 1.0) } else { (0.0, 1.0) };
         let observation_space =
-            Space::Box { shape: shape.to_vec(), low: vec![low; n], high: vec![high; n], dtype: Dtype::F32 };
-        Ok(Self { inner, diff, observation_space, last: vec![0.0; n], frame })
+            Space::Box { shape: shape.to_vec(), low: vec![low; len], high: vec![high; len], dtype: Dtype::F32 };
+        Ok(Self { inner, diff: mode == ScreenMode::Diff, mode, observation_space, last: vec![0.0; n], frame })
+    }
+
+    /// The observation mode.
+    pub fn mode(&self) -> ScreenMode {
+        self.mode
     }
 
     /// Whether observations are screen differences.
@@ -146,8 +173,11 @@ impl TutorialScreen {
     /// The observation for a new screen `current`: the difference with the previous screen or
     /// the screen itself; remembers `current`.
     fn observe(&mut self, current: Vec<f32>) -> Obs {
-        let out =
-            if self.diff { current.iter().zip(&self.last).map(|(c, l)| c - l).collect() } else { current.clone() };
+        let out = match self.mode {
+            ScreenMode::Diff => current.iter().zip(&self.last).map(|(c, l)| c - l).collect(),
+            ScreenMode::Plain => current.clone(),
+            ScreenMode::Stack => self.last.iter().chain(&current).copied().collect(),
+        };
         self.last = current;
         Obs::F32(out)
     }
@@ -274,5 +304,19 @@ mod tests {
     fn non_rendering_env_is_rejected() {
         let env = crate::make("FrozenLake-v1").unwrap();
         assert!(matches!(TutorialScreen::new(env, true), Err(EnvError::NoRender(_))));
+    }
+
+    #[test]
+    fn stack_mode_holds_previous_then_current_screen() {
+        let env: Box<dyn Env> = Box::new(TimeLimit::new(Box::new(CartPole::new("CartPole-v1")), 500));
+        let mut w = TutorialScreen::with_mode(env, ScreenMode::Stack).unwrap();
+        assert_eq!(w.observation_space().shape(), &[6, 40, 90]);
+        let (first, _) = w.reset(Some(0));
+        let first = first.as_f32().unwrap().to_vec();
+        let n = 3 * 40 * 90;
+        assert_eq!(first.len(), 2 * n);
+        assert_eq!(first[..n], first[n..], "after reset both halves are the first screen");
+        let second = w.step(1).unwrap().obs.as_f32().unwrap().to_vec();
+        assert_eq!(second[..n], first[n..], "the first half is the previous screen");
     }
 }

@@ -128,20 +128,12 @@ fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Su
         "total_steps"
     };
     Ok(Summary {
-        env_id: c.env_id.clone(),
-        algo: c.algo.name().into(),
-        preset: c.preset.clone(),
-        seed: c.seed,
-        env_steps: out.env_steps,
-        episodes: out.episodes,
-        updates: out.env_steps,
-        wall_seconds: wall,
-        sps: out.env_steps as f64 / wall.max(1e-9),
         threshold: cfg.solve_threshold,
         solved: out.solved_at_step.is_some(),
         solved_at_step: out.solved_at_step,
         stopped_by: stopped_by.into(),
         eval,
+        ..counts(c, out.env_steps, out.episodes, out.env_steps, wall)
     })
 }
 
@@ -180,21 +172,33 @@ fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Opt
         StopReason::MaxEpisodes => "max_episodes",
     };
     Ok(Summary {
-        env_id: c.env_id.clone(),
-        algo: c.algo.name().into(),
-        preset: c.preset.clone(),
-        seed: c.seed,
-        env_steps: out.env_steps,
-        episodes: out.episodes,
-        updates: out.updates,
-        wall_seconds: wall,
-        sps: out.env_steps as f64 / wall.max(1e-9),
         threshold,
         solved,
         solved_at_step: out.solved_at_step,
         stopped_by: stopped_by.into(),
         eval,
+        ..counts(c, out.env_steps, out.episodes, out.updates, wall)
     })
+}
+
+/// The summary fields every algorithm fills the same way (the rest are overwritten).
+fn counts(c: &RunConfig, env_steps: u64, episodes: u64, updates: u64, wall: f64) -> Summary {
+    Summary {
+        env_id: c.env_id.clone(),
+        algo: c.algo.name().into(),
+        preset: c.preset.clone(),
+        seed: c.seed,
+        env_steps,
+        episodes,
+        updates,
+        wall_seconds: wall,
+        sps: env_steps as f64 / wall.max(1e-9),
+        threshold: None,
+        solved: false,
+        solved_at_step: None,
+        stopped_by: String::new(),
+        eval: None,
+    }
 }
 
 /// Greedy evaluation on a fresh env with the config's eval seed.
