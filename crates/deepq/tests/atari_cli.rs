@@ -82,6 +82,10 @@ fn breakout_ram_ucla_smoke() {
     // An untrained agent that never serves plays until the 108k-frame limit: cap the eval episode.
     smoke("breakout-ram-ucla", &dir, &["--set", "env.max_episode_steps=2000"]);
     let _ = std::fs::remove_dir_all(&dir);
+    // The same RAM agent on Pong's 128 bytes.
+    let dir = tmp("pong-ram");
+    smoke("breakout-ram-ucla", &dir, &["--set", "env_id=ALE/Pong-ram-v5", "--set", "env.max_episode_steps=2000"]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
