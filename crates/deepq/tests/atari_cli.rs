@@ -4,18 +4,11 @@
 //! end (wrappers, CNN or RAM MLP, frame replay, checkpoints) and writes its run directory.
 #![cfg(feature = "atari")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn deepq(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).output().expect("deepq runs")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deepq-atari-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+use std::path::Path;
+use std::process::Command;
 
 fn smoke(preset: &str, dir: &Path, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![

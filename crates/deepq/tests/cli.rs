@@ -1,34 +1,7 @@
 //! End-to-end tests of the `deepq` binary: runs, run directories and clear errors.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn deepq(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).output().expect("deepq runs")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deepq-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-/// A user error: non-zero exit, exactly one line on stderr that starts with "error:",
-/// mentions `needle`, and no panic backtrace.
-fn assert_user_error(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure, got success; stderr: {stderr}");
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
-    assert!(lines[0].starts_with("error: "), "{stderr}");
-    assert!(lines[0].contains(needle), "expected '{needle}' in: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::*;
 
 #[test]
 fn frozenlake_preset_solves_and_writes_the_full_run_directory() {

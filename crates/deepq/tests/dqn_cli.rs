@@ -1,34 +1,12 @@
 //! End-to-end tests of DQN training through the `deepq` binary: run directory, determinism,
 //! kill-and-resume, and clear errors for bad checkpoints.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::*;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn deepq(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).output().expect("deepq runs")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deepq-dqn-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn ok(out: &Output) {
-    assert!(out.status.success(), "deepq failed: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn assert_user_error(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
-    assert!(stderr.starts_with("error: ") && stderr.contains(needle), "expected '{needle}' in: {stderr}");
-}
 
 /// A short CartPole run: CleanRL's settings, shortened.
 const SHORT: [&str; 10] = [
@@ -195,18 +173,6 @@ fn corrupt_mismatched_and_missing_checkpoints_are_one_clear_line() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn gif_frames(path: &Path) -> (usize, u16, u16) {
-    let mut opts = gif::DecodeOptions::new();
-    opts.set_color_output(gif::ColorOutput::RGBA);
-    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
-    let (w, h) = (dec.width(), dec.height());
-    let mut n = 0;
-    while dec.read_next_frame().unwrap().is_some() {
-        n += 1;
-    }
-    (n, w, h)
-}
-
 #[test]
 fn play_records_a_gif_of_the_greedy_episode() {
     let dir = tmp("play");
@@ -313,5 +279,21 @@ fn training_records_periodic_greedy_gifs_when_asked() {
     let (frames, w, h) = gif_frames(&gifs[0]);
     assert_eq!((w, h), (600, 400));
     assert!(frames >= 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn device_resume_and_play_misuse_are_one_clear_line() {
+    assert_user_error(&deepq(&["train", "cartpole", "--quiet", "--set", "device=\"tpu\""]), "unknown device 'tpu'");
+    #[cfg(not(feature = "cuda"))]
+    assert_user_error(&deepq(&["train", "cartpole", "--quiet", "--set", "device=\"cuda\""]), "--features cuda");
+    let dir = tmp("misuse");
+    short_run(&dir, "5");
+    let d = dir.to_str().unwrap();
+    assert_user_error(&deepq(&["train", "--resume", d, "--set", "seed=1"]), "takes no --seed, --out or --set");
+    assert_user_error(&deepq(&["train", "cartpole", "--resume", d]), "not both");
+    assert_user_error(&deepq(&["train"]), "give a preset name");
+    assert_user_error(&deepq(&["play", d, "--fps", "0"]), "--fps");
+    assert_user_error(&deepq(&["play", d, "--episodes", "0"]), "--episodes");
     let _ = std::fs::remove_dir_all(&dir);
 }
