@@ -79,6 +79,46 @@ pub fn nature_cnn_update_time(n_actions: usize, iters: u64) -> Measurement {
     m
 }
 
+/// The tutorial's CNN (three 5x5 stride-2 convolutions with 16/32/32 channels, each with
+/// BatchNorm when `batch_norm`) on `channels x 40 x 90` screens, with the given hidden layers.
+pub fn tutorial_cnn_spec(channels: usize, hidden: Vec<usize>, batch_norm: bool) -> NetSpec {
+    use crate::network::ConvSpec;
+    NetSpec {
+        obs_dim: channels * 40 * 90,
+        n_actions: 2,
+        hidden,
+        dueling: false,
+        input_shape: vec![channels, 40, 90],
+        conv: vec![ConvSpec(16, 5, 2), ConvSpec(32, 5, 2), ConvSpec(32, 5, 2)],
+        batch_norm,
+    }
+}
+
+/// The `pixels` suite of `deepq bench`: CNN update times of the CartPole-from-pixels presets and
+/// the screen pipeline's env steps per second.
+pub fn pixel_suite(quick: bool) -> Result<Vec<Measurement>, EnvError> {
+    crate::util::flush_denormals_to_zero();
+    let k = if quick { 10 } else { 1 };
+    Ok(vec![
+        update_time(
+            "update: tutorial CNN 3x40x90 + BatchNorm, batch 128 (cartpole-pixels-tutorial)",
+            tutorial_cnn_spec(3, vec![], true),
+            128,
+            false,
+            30 / k,
+        ),
+        update_time(
+            "update: CNN 2x40x90 (ink), hidden 64, dueling, batch 32, double (cartpole-pixels)",
+            NetSpec { dueling: true, ..tutorial_cnn_spec(2, vec![64], false) },
+            32,
+            true,
+            100 / k,
+        ),
+        wrapped_env_steps_per_second("CartPole-v0", Some("tutorial_screen_diff"), 3000 / k)?,
+        wrapped_env_steps_per_second("CartPole-v0", Some("tutorial_screen_ink"), 3000 / k)?,
+    ])
+}
+
 /// Times `f` (one call = `per_call` units) for about `secs` seconds; returns units per second.
 pub fn rate(secs: f64, per_call: f64, mut f: impl FnMut()) -> f64 {
     let start = Instant::now();
@@ -103,7 +143,14 @@ pub fn action_latency(spec: NetSpec, iters: u64) -> Measurement {
 
 /// Env steps per second of `env_id` under random actions (resets included).
 pub fn env_steps_per_second(env_id: &str, steps: u64) -> Result<Measurement, EnvError> {
-    let mut env = deepq_env::make(env_id)?;
+    wrapped_env_steps_per_second(env_id, None, steps)
+}
+
+/// Env steps per second with random actions, optionally through an observation `wrapper`
+/// (e.g. `tutorial_screen_diff`: render + crop + resize on every step).
+pub fn wrapped_env_steps_per_second(env_id: &str, wrapper: Option<&str>, steps: u64) -> Result<Measurement, EnvError> {
+    let kwargs = deepq_env::EnvKwargs { wrapper: wrapper.map(str::to_string), ..Default::default() };
+    let mut env = deepq_env::make_with(env_id, &kwargs)?;
     let n = env.n_actions();
     let mut rng = rng_for(0, 0);
     env.reset(Some(0));
@@ -116,7 +163,10 @@ pub fn env_steps_per_second(env_id: &str, steps: u64) -> Result<Measurement, Env
     }
     let sps = steps as f64 / start.elapsed().as_secs_f64();
     Ok(Measurement {
-        name: format!("{env_id} env steps (random actions)"),
+        name: match wrapper {
+            None => format!("{env_id} env steps (random actions)"),
+            Some(w) => format!("{env_id} + {w} env steps (random actions)"),
+        },
         value: sps,
         unit: "steps/s",
         iterations: steps,
@@ -175,6 +225,13 @@ mod tests {
     fn quick_suite_measures_positive_values() {
         let m = super::standard_suite(true).unwrap();
         assert_eq!(m.len(), 7);
+        assert!(m.iter().all(|x| x.value > 0.0 && x.value.is_finite()), "{m:?}");
+    }
+
+    #[test]
+    fn pixel_suite_measures_positive_values() {
+        let m = super::pixel_suite(true).unwrap();
+        assert_eq!(m.len(), 4);
         assert!(m.iter().all(|x| x.value > 0.0 && x.value.is_finite()), "{m:?}");
     }
 }

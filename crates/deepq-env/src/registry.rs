@@ -37,7 +37,8 @@ pub struct EnvKwargs {
     /// An observation pipeline applied on top of the environment (and its time limit):
     /// `tutorial_screen` / `tutorial_screen_diff` / `tutorial_screen_stack` (CartPole from
     /// pixels, the PyTorch DQN tutorial's screen crop: plain, the difference of consecutive
-    /// screens, or the previous and current screens stacked), or for
+    /// screens, or the previous and current screens stacked), `tutorial_screen_ink` /
+    /// `tutorial_screen_ink4` (the last 2 / 4 screens as one-channel ink), or for
     /// Atari ids the stacks `atari`, `lapan`, `practical_rl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrapper: Option<String>,
@@ -163,17 +164,22 @@ pub fn make_with(id: &str, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError>
     let env: Box<dyn Env> = if limit > 0 { Box::new(TimeLimit::new(inner, limit)) } else { inner };
     match kwargs.wrapper.as_deref() {
         None => Ok(env),
-        Some(w @ ("tutorial_screen" | "tutorial_screen_diff" | "tutorial_screen_stack")) if id.starts_with("CartPole") => {
+        Some(
+            w @ ("tutorial_screen" | "tutorial_screen_diff" | "tutorial_screen_stack" | "tutorial_screen_ink"
+            | "tutorial_screen_ink4"),
+        ) if id.starts_with("CartPole") => {
             use crate::wrappers::ScreenMode;
             let mode = match w {
                 "tutorial_screen" => ScreenMode::Plain,
                 "tutorial_screen_diff" => ScreenMode::Diff,
+                "tutorial_screen_ink" => ScreenMode::InkStack(2),
+                "tutorial_screen_ink4" => ScreenMode::InkStack(4),
                 _ => ScreenMode::Stack,
             };
             Ok(Box::new(crate::wrappers::TutorialScreen::with_mode(env, mode)?))
         }
         Some(other) => Err(EnvError::BadKwarg(format!(
-            "unknown wrapper '{other}' for '{id}'; known: tutorial_screen, tutorial_screen_diff, tutorial_screen_stack (CartPole), atari, lapan, practical_rl (Atari)"
+            "unknown wrapper '{other}' for '{id}'; known: tutorial_screen, tutorial_screen_diff, tutorial_screen_stack, tutorial_screen_ink, tutorial_screen_ink4 (CartPole), atari, lapan, practical_rl (Atari)"
         ))),
     }
 }

@@ -82,7 +82,8 @@ enum Command {
     },
     /// Measure update time, action latency, env and replay speed.
     Bench {
-        /// Which suite: `core` (DQN updates, acting, CartPole, replay) or `atari`.
+        /// Which suite: `core` (DQN updates, acting, CartPole, replay), `pixels` (CartPole-from-pixels
+        /// CNNs and screen pipeline) or `atari`.
         #[arg(default_value = "core")]
         suite: String,
         /// Print JSON instead of a table.

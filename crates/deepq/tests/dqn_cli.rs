@@ -216,7 +216,9 @@ fn pixel_presets_train_a_few_episodes_from_the_screen() {
             "--set",
             "dqn.batch_size=8",
             "--set",
-            "dqn.eval_every=0",
+            "dqn.eval_every=40",
+            "--set",
+            "dqn.eval_episodes=1",
             "--set",
             "eval.episodes=2",
         ]);
@@ -226,7 +228,12 @@ fn pixel_presets_train_a_few_episodes_from_the_screen() {
         assert_eq!(s["stopped_by"], "max_episodes", "{preset}");
         assert!(s["updates"].as_u64().unwrap() > 0, "{preset} made no update");
         let cfg = std::fs::read_to_string(dir.join("config.toml")).unwrap();
-        assert!(cfg.contains("wrapper = \"tutorial_screen") && cfg.contains("batch_norm = true"), "{cfg}");
+        if preset == "cartpole-pixels" {
+            assert!(cfg.contains("wrapper = \"tutorial_screen_ink\"") && cfg.contains("dueling = true"), "{cfg}");
+        } else {
+            assert!(cfg.contains("wrapper = \"tutorial_screen_diff\"") && cfg.contains("batch_norm = true"), "{cfg}");
+        }
+        assert!(dir.join("checkpoints/best.safetensors").exists(), "{preset}: no best checkpoint");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -98,6 +98,19 @@ pub enum ScreenMode {
     /// The previous and the current screen stacked on the channel axis, `[6, 40, W]`: position
     /// and motion without the information loss of a difference.
     Stack,
+    /// The last `k` screens as "ink" (one channel, `1 - luma`: background 0, cart and pole
+    /// positive), oldest first, `[k, 40, W]`; at `reset` the first screen fills every slot. A
+    /// third of the input of [`ScreenMode::Stack`] per frame, with the objects as the signal
+    /// instead of the white background.
+    InkStack(usize),
+}
+
+/// One channel of "ink" from a `[3, h, w]` CHW screen: `1 - (0.299 r + 0.587 g + 0.114 b)`.
+pub fn ink(screen: &[f32]) -> Vec<f32> {
+    let n = screen.len() / 3;
+    let (r, rest) = screen.split_at(n);
+    let (g, b) = rest.split_at(n);
+    r.iter().zip(g).zip(b).map(|((r, g), b)| 1.0 - (0.299 * r + 0.587 * g + 0.114 * b)).collect()
 }
 
 /// Turns a CartPole environment into the DQN tutorial's pixel task: observations are
@@ -115,6 +128,8 @@ pub struct TutorialScreen {
     mode: ScreenMode,
     observation_space: Space,
     last: Vec<f32>,
+    /// The last screens (ink), oldest first, for [`ScreenMode::InkStack`].
+    history: std::collections::VecDeque<Vec<f32>>,
     frame: RgbFrame,
 }
 
@@ -130,14 +145,18 @@ impl TutorialScreen {
         let frame = inner.render()?;
         let mut shape = processed_shape(frame.width, frame.height);
         let n: usize = shape.iter().product();
-        if mode == ScreenMode::Stack {
-            shape[0] *= 2;
+        match mode {
+            ScreenMode::Stack => shape[0] *= 2,
+            ScreenMode::InkStack(0) => return Err(EnvError::BadKwarg("an ink stack needs at least one screen".into())),
+            ScreenMode::InkStack(k) => shape[0] = k,
+            ScreenMode::Plain | ScreenMode::Diff => {}
         }
         let len = shape.iter().product();
         let (low, high) = if mode == ScreenMode::Diff { (-1.0, 1.0) } else { (0.0, 1.0) };
         let observation_space =
             Space::Box { shape: shape.to_vec(), low: vec![low; len], high: vec![high; len], dtype: Dtype::F32 };
-        Ok(Self { inner, diff: mode == ScreenMode::Diff, mode, observation_space, last: vec![0.0; n], frame })
+        let history = std::collections::VecDeque::new();
+        Ok(Self { inner, diff: mode == ScreenMode::Diff, mode, observation_space, last: vec![0.0; n], history, frame })
     }
 
     /// The observation mode.
@@ -177,6 +196,15 @@ impl TutorialScreen {
             ScreenMode::Diff => current.iter().zip(&self.last).map(|(c, l)| c - l).collect(),
             ScreenMode::Plain => current.clone(),
             ScreenMode::Stack => self.last.iter().chain(&current).copied().collect(),
+            ScreenMode::InkStack(k) => {
+                let screen = ink(&current);
+                while self.history.len() < k {
+                    self.history.push_back(screen.clone()); // after reset: fill every slot
+                }
+                self.history.pop_front();
+                self.history.push_back(screen);
+                self.history.iter().flatten().copied().collect()
+            }
         };
         self.last = current;
         Obs::F32(out)
@@ -199,6 +227,7 @@ impl Env for TutorialScreen {
         let (obs, info) = self.inner.reset(seed);
         let screen = self.screen(&obs).expect("TutorialScreen: inner environment must render its state");
         self.last = screen.clone();
+        self.history.clear();
         (self.observe(screen), info)
     }
     fn step(&mut self, action: usize) -> Result<Step, EnvError> {
@@ -318,5 +347,40 @@ mod tests {
         assert_eq!(first[..n], first[n..], "after reset both halves are the first screen");
         let second = w.step(1).unwrap().obs.as_f32().unwrap().to_vec();
         assert_eq!(second[..n], first[n..], "the first half is the previous screen");
+    }
+
+    #[test]
+    fn ink_is_one_minus_luma() {
+        // Three pixels: white, black, pure red; CHW order.
+        let screen = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+        let out = ink(&screen);
+        assert!(out[0].abs() < 1e-6 && (out[1] - 1.0).abs() < 1e-6 && (out[2] - 0.701).abs() < 1e-6, "{out:?}");
+    }
+
+    #[test]
+    fn ink_stack_holds_the_last_k_screens_oldest_first() {
+        let env: Box<dyn Env> = Box::new(TimeLimit::new(Box::new(CartPole::new("CartPole-v1")), 500));
+        let mut w = TutorialScreen::with_mode(env, ScreenMode::InkStack(4)).unwrap();
+        assert_eq!(w.observation_space().shape(), &[4, 40, 90]);
+        let n = 40 * 90;
+        let frames = |o: &Obs| o.as_f32().unwrap().chunks(n).map(<[f32]>::to_vec).collect::<Vec<_>>();
+        let first = frames(&w.reset(Some(0)).0);
+        assert_eq!(first.len(), 4);
+        assert!(first.iter().all(|f| f == &first[3]), "after reset every slot is the first screen");
+        // Background is zero ink, the cart is dark: some pixels are near 1.
+        assert!(first[3].iter().filter(|&&v| v.abs() < 1e-3).count() > n / 2);
+        assert!(first[3].iter().any(|&v| v > 0.9));
+        let second = frames(&w.step(1).unwrap().obs);
+        let third = frames(&w.step(1).unwrap().obs);
+        assert_eq!(third[..3], second[1..], "each step shifts the stack by one screen");
+        assert_ne!(third[3], third[2]);
+        // A new episode clears the history.
+        let again = frames(&w.reset(Some(1)).0);
+        assert!(again.iter().all(|f| f == &again[3]));
+        assert!(TutorialScreen::with_mode(
+            Box::new(CartPole::new("CartPole-v1")) as Box<dyn Env>,
+            ScreenMode::InkStack(0)
+        )
+        .is_err());
     }
 }

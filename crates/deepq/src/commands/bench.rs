@@ -1,16 +1,17 @@
 //! `deepq bench`: the speed numbers recorded in BENCHMARKS.md.
 
 use anyhow::Result;
-use deepq_agents::bench::standard_suite;
 use deepq_agents::bench::Measurement;
+use deepq_agents::bench::{pixel_suite, standard_suite};
 
-/// Runs a benchmark suite (`core`, or `atari` with the `atari` feature) and prints a table
+/// Runs a benchmark suite (`core`, `pixels`, or `atari` with the `atari` feature) and prints a table
 /// (or JSON).
 pub fn run(suite: &str, json: bool, quick: bool) -> Result<()> {
     let results = match suite {
         "core" => standard_suite(quick)?,
+        "pixels" => pixel_suite(quick)?,
         "atari" => atari_suite(quick)?,
-        other => anyhow::bail!("unknown benchmark suite '{other}'; known: core, atari"),
+        other => anyhow::bail!("unknown benchmark suite '{other}'; known: core, pixels, atari"),
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&results)?);
