@@ -155,7 +155,7 @@ impl QNetwork {
     }
 }
 
-/// Input channels below which burn flex switches to a direct convolution loop that is ~10x
+/// Input channels up to which burn flex switches to a direct convolution loop that is ~10x
 /// slower than its im2col + gemm path for strided 5x5 kernels at batch sizes of 32-128.
 const FLEX_SMALL_CHANNEL_LIMIT: usize = 4;
 /// Output channels up to which that slow loop is chosen.

@@ -116,7 +116,8 @@ pub fn ink(screen: &[f32]) -> Vec<f32> {
 /// Turns a CartPole environment into the DQN tutorial's pixel task: observations are
 /// [`process_screen`] screens of shape `[3, 40, W]` (`W = 90` for CartPole), either the plain
 /// current screen, (`diff = true`, the tutorial's state) the current screen minus the previous
-/// one (all zeros right after `reset`), or both screens stacked ([`ScreenMode::Stack`]).
+/// one (all zeros right after `reset`), both screens stacked ([`ScreenMode::Stack`]), or the
+/// last `k` screens as one-channel ink ([`ScreenMode::InkStack`]).
 ///
 /// The inner environment must render (`Env::render`) and observe the cart position as the first
 /// entry of an `Obs::F32` (CartPole does; a `TimeLimit` around it too). The cart position is
