@@ -10,6 +10,7 @@ pub mod frame_replay;
 pub mod network;
 pub mod observer;
 pub mod policy;
+pub mod reinforce;
 pub mod replay;
 pub mod schedule;
 pub mod tabular;

@@ -7,6 +7,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::dqn::DqnConfig;
+use deepq_agents::reinforce::ReinforceConfig;
 use deepq_agents::tabular::TabularConfig;
 use deepq_env::EnvKwargs;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,8 @@ pub enum Algo {
     TabularQ,
     /// Deep Q-Network and its variants ([`DqnConfig`]).
     Dqn,
+    /// REINFORCE policy gradient ([`ReinforceConfig`]).
+    Reinforce,
 }
 
 impl Algo {
@@ -28,6 +31,7 @@ impl Algo {
         match self {
             Algo::TabularQ => "tabular_q",
             Algo::Dqn => "dqn",
+            Algo::Reinforce => "reinforce",
         }
     }
 }
@@ -82,6 +86,9 @@ pub struct RunConfig {
     /// DQN hyperparameters (`algo = "dqn"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dqn: Option<DqnConfig>,
+    /// REINFORCE hyperparameters (`algo = "reinforce"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reinforce: Option<ReinforceConfig>,
 }
 
 fn default_device() -> String {
@@ -105,6 +112,7 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "cartpole-zoo", toml: include_str!("../presets/cartpole-zoo.toml") },
     Preset { name: "cartpole-pixels-tutorial", toml: include_str!("../presets/cartpole-pixels-tutorial.toml") },
     Preset { name: "cartpole-pixels", toml: include_str!("../presets/cartpole-pixels.toml") },
+    Preset { name: "cartpole-reinforce", toml: include_str!("../presets/cartpole-reinforce.toml") },
     Preset { name: "pong-lapan", toml: include_str!("../presets/pong-lapan.toml") },
     Preset { name: "breakout-homework", toml: include_str!("../presets/breakout-homework.toml") },
     Preset { name: "breakout-ram-ucla", toml: include_str!("../presets/breakout-ram-ucla.toml") },
@@ -278,6 +286,11 @@ pub fn validate(c: &RunConfig) -> Result<()> {
             deepq_agents::dqn::Devices::by_name(&c.device).map_err(|e| anyhow!("device: {e}"))?;
             let d = c.dqn.as_ref().ok_or_else(|| anyhow!("algo = \"dqn\" needs a [dqn] table"))?;
             d.validate().map_err(|e| anyhow!(e))?;
+        }
+        Algo::Reinforce => {
+            deepq_agents::dqn::Devices::by_name(&c.device).map_err(|e| anyhow!("device: {e}"))?;
+            let r = c.reinforce.as_ref().ok_or_else(|| anyhow!("algo = \"reinforce\" needs a [reinforce] table"))?;
+            r.validate().map_err(|e| anyhow!(e))?;
         }
     }
     Ok(())

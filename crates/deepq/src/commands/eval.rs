@@ -102,7 +102,8 @@ pub fn load_policy(path: &Path) -> Result<(Box<dyn Policy>, String, EnvKwargs)> 
             }
             Box::new(q)
         }
-        "dqn" => {
+        // A REINFORCE policy network is loaded the same way: its greedy action is the argmax logit.
+        "dqn" | "reinforce" => {
             let policy = GreedyPolicy::from_checkpoint(&ck, path, deepq_burn_device())?;
             let (obs_dim, n_actions) = policy.shape();
             let env_dim = ObsEncoder::for_space(env.observation_space(), 1.0).dim();

@@ -9,6 +9,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::dqn::{self, Devices, DqnRun, StopReason};
 use deepq_agents::policy::{evaluate, Policy};
+use deepq_agents::reinforce::{self, ReinforceRun};
 use deepq_agents::tabular;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -78,6 +79,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let result = match config.algo {
         Algo::TabularQ => train_tabular(&config, &dir, &mut logger),
         Algo::Dqn => train_dqn(&config, &dir, &mut logger, resume_from.as_deref()),
+        Algo::Reinforce => train_reinforce(&config, &dir, &mut logger),
     };
     // The logs and plots are written even when training failed (e.g. a NaN loss).
     let finished = logger.finish();
@@ -170,6 +172,48 @@ fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Opt
         StopReason::Solved => "solved",
         StopReason::Interrupted => "interrupted",
         StopReason::MaxEpisodes => "max_episodes",
+    };
+    Ok(Summary {
+        threshold,
+        solved,
+        solved_at_step: out.solved_at_step,
+        stopped_by: stopped_by.into(),
+        eval,
+        ..counts(c, out.env_steps, out.episodes, out.updates, wall)
+    })
+}
+
+fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Summary> {
+    let cfg = c.reinforce.as_ref().ok_or_else(|| anyhow!("missing [reinforce] table"))?;
+    let ckpt_dir = dir.join("checkpoints");
+    let run = ReinforceRun {
+        env_id: &c.env_id,
+        kwargs: &c.env,
+        cfg,
+        total_steps: c.total_steps,
+        seed: c.seed,
+        checkpoint_dir: Some(&ckpt_dir),
+        devices: Devices::by_name(&c.device).map_err(|e| anyhow!("{e}"))?,
+    };
+    let start = Instant::now();
+    let out = reinforce::train(&run, logger)?;
+    let wall = start.elapsed().as_secs_f64();
+    let (path, label) = match &out.best_checkpoint {
+        Some(p) if p.exists() => (p.clone(), "checkpoints/best.safetensors"),
+        _ => (ckpt_dir.join("final.safetensors"), "checkpoints/final.safetensors"),
+    };
+    let (mut policy, _, _) = crate::commands::eval::load_policy(&path)?;
+    let eval = final_eval(c, policy.as_mut(), label)?;
+    let threshold = cfg.reward_bound.or_else(|| deepq_env::registry::spec(&c.env_id).ok()?.reward_threshold);
+    let solved = out.solved_at_step.is_some() || matches!((&eval, threshold), (Some(e), Some(t)) if e.mean >= t);
+    let stopped_by = if out.interrupted {
+        "interrupted"
+    } else if out.solved_at_step.is_some() {
+        "solved"
+    } else if cfg.max_episodes.is_some_and(|m| out.episodes >= m) {
+        "max_episodes"
+    } else {
+        "total_steps"
     };
     Ok(Summary {
         threshold,

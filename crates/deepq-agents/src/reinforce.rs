@@ -1,0 +1,376 @@
+//! REINFORCE (Williams, 1992): Monte-Carlo policy gradient with a softmax MLP policy.
+//!
+//! Read top to bottom: play `batch_episodes` whole episodes with actions sampled from the
+//! policy, compute each step's discounted return-to-go `G_t`, optionally normalise the returns
+//! of the batch (mean 0, std 1: the usual variance-reducing baseline), then take one Adam step
+//! on `-mean(log pi(a_t|s_t) G_t) - entropy_coef * mean(entropy)`. The policy network is a
+//! [`QNetwork`] whose outputs are logits, so its checkpoints play greedily (argmax) through
+//! the same `deepq eval` / `deepq play` path as DQN's.
+
+use crate::checkpoint;
+use crate::dqn::{Devices, DqnError, ObsEncoder};
+use crate::network::{named_params, NetSpec, QNetwork};
+use crate::observer::{EpisodeRecord, Observer};
+use crate::util::{flush_denormals_to_zero, rng_for};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use burn::tensor::activation::log_softmax;
+use deepq_env::{make_with, EnvKwargs};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// REINFORCE hyperparameters (`[reinforce]` in a config).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReinforceConfig {
+    /// Hidden layer sizes of the policy MLP.
+    pub hidden: Vec<usize>,
+    /// Adam learning rate.
+    pub lr: f64,
+    /// Discount factor of the returns.
+    pub gamma: f64,
+    /// Whole episodes per gradient step.
+    pub batch_episodes: usize,
+    /// Normalise the returns of a batch to mean 0 and standard deviation 1.
+    pub normalize_returns: bool,
+    /// Weight of the entropy bonus (0 = none).
+    pub entropy_coef: f64,
+    /// Stop when the mean return of the last 100 training episodes reaches this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward_bound: Option<f64>,
+    /// Stop after this many training episodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_episodes: Option<u64>,
+}
+
+impl Default for ReinforceConfig {
+    fn default() -> Self {
+        Self {
+            hidden: vec![128],
+            lr: 0.01,
+            gamma: 0.99,
+            batch_episodes: 4,
+            normalize_returns: true,
+            entropy_coef: 0.0,
+            reward_bound: None,
+            max_episodes: None,
+        }
+    }
+}
+
+impl ReinforceConfig {
+    /// Checks the values, returning a message naming the bad key.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.lr > 0.0 && self.lr.is_finite()) {
+            return Err(format!("reinforce.lr must be positive, got {}", self.lr));
+        }
+        if !(0.0..=1.0).contains(&self.gamma) {
+            return Err(format!("reinforce.gamma must be in [0, 1], got {}", self.gamma));
+        }
+        if self.batch_episodes == 0 {
+            return Err("reinforce.batch_episodes must be at least 1".into());
+        }
+        if self.hidden.contains(&0) {
+            return Err("reinforce.hidden layer sizes must be positive".into());
+        }
+        if !(self.entropy_coef >= 0.0 && self.entropy_coef.is_finite()) {
+            return Err(format!("reinforce.entropy_coef must be >= 0, got {}", self.entropy_coef));
+        }
+        Ok(())
+    }
+}
+
+/// The discounted return-to-go of every step of one episode: `G_t = r_t + gamma G_{t+1}`.
+pub fn returns_to_go(rewards: &[f32], gamma: f32) -> Vec<f32> {
+    let mut out = vec![0.0; rewards.len()];
+    let mut g = 0.0;
+    for (t, r) in rewards.iter().enumerate().rev() {
+        g = r + gamma * g;
+        out[t] = g;
+    }
+    out
+}
+
+/// Shifts and scales `values` to mean 0 and (population) standard deviation 1; constant
+/// values become 0.
+pub fn normalize(values: &mut [f32]) {
+    let n = values.len() as f32;
+    if values.is_empty() {
+        return;
+    }
+    let mean = values.iter().sum::<f32>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / n;
+    let std = var.sqrt();
+    for v in values.iter_mut() {
+        *v = if std > 1e-8 { (*v - mean) / std } else { 0.0 };
+    }
+}
+
+/// Samples an index from the softmax of `logits` with the uniform draw `u` in `[0, 1)`.
+pub fn sample_softmax(logits: &[f32], u: f32) -> usize {
+    let max = logits.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+    let weights: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
+    let total: f32 = weights.iter().sum();
+    let mut acc = 0.0;
+    for (i, w) in weights.iter().enumerate() {
+        acc += w / total;
+        if u < acc {
+            return i;
+        }
+    }
+    logits.len() - 1
+}
+
+/// Everything a REINFORCE run needs besides its observer.
+pub struct ReinforceRun<'a> {
+    /// Environment id.
+    pub env_id: &'a str,
+    /// Environment kwargs.
+    pub kwargs: &'a EnvKwargs,
+    /// Hyperparameters.
+    pub cfg: &'a ReinforceConfig,
+    /// Training length in env steps.
+    pub total_steps: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Where `best`/`final` checkpoints go (`None`: none are written).
+    pub checkpoint_dir: Option<&'a Path>,
+    /// Compute devices.
+    pub devices: Devices,
+}
+
+/// What a REINFORCE run did.
+#[derive(Debug, Clone)]
+pub struct ReinforceOutcome {
+    /// Env steps taken.
+    pub env_steps: u64,
+    /// Training episodes finished.
+    pub episodes: u64,
+    /// Gradient steps.
+    pub updates: u64,
+    /// Env step at which the 100-episode mean reached `reward_bound`.
+    pub solved_at_step: Option<u64>,
+    /// Whether the observer asked to stop (Ctrl-C).
+    pub interrupted: bool,
+    /// Best 100-episode training mean (from episode 10 on).
+    pub best_score: Option<f64>,
+    /// The checkpoint of the best 100-episode mean.
+    pub best_checkpoint: Option<PathBuf>,
+}
+
+/// Names of the per-episode scalars of [`train`] (values of the latest update).
+pub const SCALARS: [&str; 2] = ["loss", "entropy"];
+
+/// Trains a softmax policy with REINFORCE.
+pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<ReinforceOutcome, DqnError> {
+    let cfg = run.cfg;
+    cfg.validate().map_err(DqnError::Config)?;
+    flush_denormals_to_zero();
+    let mut env = make_with(run.env_id, run.kwargs)?;
+    let encoder = ObsEncoder::for_space(env.observation_space(), 1.0);
+    let spec = NetSpec::mlp(encoder.dim(), env.n_actions(), &cfg.hidden, false);
+    run.devices.infer.seed(run.seed);
+    run.devices.train.seed(run.seed);
+    let mut policy: QNetwork = spec.init(&run.devices.train);
+    let mut optim: ModuleOptimizer = AdamConfig::new().init();
+    let mut rng = rng_for(run.seed, 3);
+    let meta = checkpoint_meta(run, &spec, encoder);
+    observer.begin(&SCALARS, run.total_steps);
+
+    let mut out = ReinforceOutcome {
+        env_steps: 0,
+        episodes: 0,
+        updates: 0,
+        solved_at_step: None,
+        interrupted: false,
+        best_score: None,
+        best_checkpoint: None,
+    };
+    let mut recent: Vec<f64> = Vec::new();
+    let (mut last_loss, mut last_entropy) = (f64::NAN, f64::NAN);
+    let mut features = vec![0.0f32; encoder.dim()];
+    let mut obs = env.reset(Some(run.seed)).0;
+    'training: while out.env_steps < run.total_steps {
+        // 1. Play `batch_episodes` episodes with the current policy (inference copy).
+        let acting = policy.valid();
+        let (mut batch_obs, mut batch_actions, mut batch_returns) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..cfg.batch_episodes {
+            let mut rewards = Vec::new();
+            loop {
+                encoder.encode(&obs, &mut features);
+                let x =
+                    Tensor::<2>::from_data(TensorData::new(features.clone(), [1, features.len()]), &run.devices.infer);
+                let logits: Vec<f32> = acting.forward(x).into_data().try_into_vec_as::<f32>().expect("f32 logits");
+                let action = sample_softmax(&logits, rng.random::<f32>());
+                let step = env.step(action)?;
+                batch_obs.extend_from_slice(&features);
+                batch_actions.push(action as i64);
+                rewards.push(step.reward as f32);
+                out.env_steps += 1;
+                if step.done() {
+                    obs = env.reset(None).0;
+                    break;
+                }
+                obs = step.obs;
+            }
+            // 2. Returns-to-go; the episode is logged.
+            batch_returns.extend(returns_to_go(&rewards, cfg.gamma as f32));
+            out.episodes += 1;
+            let ret: f64 = rewards.iter().map(|&r| r as f64).sum();
+            observer.on_episode(&EpisodeRecord {
+                step: out.env_steps,
+                episode: out.episodes,
+                ret,
+                length: rewards.len() as u64,
+                scalars: vec![last_loss, last_entropy],
+            });
+            recent.push(ret);
+            if recent.len() > 100 {
+                recent.remove(0);
+            }
+            let mean = recent.iter().sum::<f64>() / recent.len() as f64;
+            if out.episodes >= 10 && out.best_score.is_none_or(|b| mean > b) {
+                out.best_score = Some(mean);
+                if let Some(dir) = run.checkpoint_dir {
+                    let path = dir.join("best.safetensors");
+                    checkpoint::save(&path, &named_params(&policy), &meta.with_step(out.env_steps))?;
+                    out.best_checkpoint = Some(path);
+                }
+            }
+            if cfg.reward_bound.is_some_and(|b| recent.len() >= 100 && mean >= b) {
+                out.solved_at_step = Some(out.env_steps);
+            }
+            out.interrupted = observer.stop_requested();
+            if out.solved_at_step.is_some()
+                || out.interrupted
+                || cfg.max_episodes.is_some_and(|m| out.episodes >= m)
+                || out.env_steps >= run.total_steps
+            {
+                break 'training;
+            }
+        }
+        observer.on_progress(out.env_steps);
+
+        // 3. One policy-gradient step on the batch.
+        if cfg.normalize_returns {
+            normalize(&mut batch_returns);
+        }
+        let n = batch_actions.len();
+        let dev = &run.devices.train;
+        let x = Tensor::<2>::from_data(TensorData::new(batch_obs, [n, encoder.dim()]), dev);
+        let actions = Tensor::<2, Int>::from_data(TensorData::new(batch_actions, [n, 1]), dev);
+        let returns = Tensor::<1>::from_data(TensorData::new(batch_returns, [n]), dev);
+        let log_probs = log_softmax(policy.forward(x), 1);
+        let entropy = (log_probs.clone().exp() * log_probs.clone()).sum_dim(1).neg().mean();
+        let chosen = log_probs.gather(1, actions).squeeze_dim::<1>(1);
+        let loss = (chosen * returns).mean().neg() - entropy.clone().mul_scalar(cfg.entropy_coef);
+        let grads = GradientsParams::from_grads(loss.backward(), &policy);
+        last_loss = loss.into_scalar::<f32>() as f64;
+        last_entropy = entropy.into_scalar::<f32>() as f64;
+        if !last_loss.is_finite() {
+            return Err(DqnError::NonFiniteLoss { step: out.env_steps, update: out.updates, value: last_loss as f32 });
+        }
+        policy = optim.step(cfg.lr, policy, grads);
+        out.updates += 1;
+    }
+    observer.on_progress(out.env_steps);
+    if let Some(dir) = run.checkpoint_dir {
+        checkpoint::save(&dir.join("final.safetensors"), &named_params(&policy), &meta.with_step(out.env_steps))?;
+    }
+    Ok(out)
+}
+
+/// Checkpoint metadata: a policy network that `GreedyPolicy::from_checkpoint` can load.
+struct Meta(HashMap<String, String>);
+
+impl Meta {
+    fn with_step(&self, step: u64) -> HashMap<String, String> {
+        let mut m = self.0.clone();
+        m.insert("deepq.step".into(), step.to_string());
+        m
+    }
+}
+
+fn checkpoint_meta(run: &ReinforceRun<'_>, spec: &NetSpec, encoder: ObsEncoder) -> Meta {
+    Meta(HashMap::from([
+        ("deepq.kind".to_string(), "reinforce".to_string()),
+        ("deepq.env_id".to_string(), run.env_id.to_string()),
+        ("deepq.env_kwargs".to_string(), serde_json::to_string(run.kwargs).expect("kwargs serialise")),
+        ("deepq.net".to_string(), serde_json::to_string(spec).expect("spec serialises")),
+        ("deepq.obs_encoder".to_string(), serde_json::to_string(&encoder).expect("encoder serialises")),
+        ("deepq.outputs".to_string(), "policy logits (greedy action = argmax)".to_string()),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observer::RecordingObserver;
+
+    #[test]
+    fn returns_to_go_discount_backwards_from_the_end() {
+        let g = returns_to_go(&[1.0, 0.0, 2.0], 0.5);
+        // G2 = 2, G1 = 0 + 0.5 * 2 = 1, G0 = 1 + 0.5 * 1 = 1.5.
+        assert_eq!(g, vec![1.5, 1.0, 2.0]);
+        assert!(returns_to_go(&[], 0.9).is_empty());
+    }
+
+    #[test]
+    fn normalize_gives_mean_zero_std_one_and_handles_constants() {
+        let mut v = vec![1.0, 2.0, 3.0, 4.0];
+        normalize(&mut v);
+        let mean: f32 = v.iter().sum::<f32>() / 4.0;
+        let var: f32 = v.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / 4.0;
+        assert!(mean.abs() < 1e-6 && (var - 1.0).abs() < 1e-5, "{v:?}");
+        let mut c = vec![3.0; 5];
+        normalize(&mut c);
+        assert_eq!(c, vec![0.0; 5]);
+    }
+
+    #[test]
+    fn softmax_sampling_follows_the_probabilities() {
+        // logits ln(1), ln(3): probabilities 0.25, 0.75.
+        let logits = [0.0, 3.0f32.ln()];
+        assert_eq!(sample_softmax(&logits, 0.2), 0);
+        assert_eq!(sample_softmax(&logits, 0.3), 1);
+        assert_eq!(sample_softmax(&logits, 0.999_999), 1);
+        let mut rng = rng_for(0, 0);
+        let n = 20_000;
+        let ones = (0..n).filter(|_| sample_softmax(&logits, rng.random::<f32>()) == 1).count();
+        let p = ones as f64 / n as f64;
+        assert!((p - 0.75).abs() < 0.015, "{p}");
+    }
+
+    #[test]
+    fn bad_configs_name_the_key() {
+        let bad = |c: ReinforceConfig| c.validate().unwrap_err();
+        assert!(bad(ReinforceConfig { lr: 0.0, ..Default::default() }).contains("reinforce.lr"));
+        assert!(bad(ReinforceConfig { gamma: 1.5, ..Default::default() }).contains("reinforce.gamma"));
+        assert!(bad(ReinforceConfig { batch_episodes: 0, ..Default::default() }).contains("batch_episodes"));
+        assert!(bad(ReinforceConfig { hidden: vec![0], ..Default::default() }).contains("hidden"));
+        assert!(bad(ReinforceConfig { entropy_coef: -1.0, ..Default::default() }).contains("entropy_coef"));
+    }
+
+    #[test]
+    fn learns_cartpole_with_a_fixed_seed() {
+        let cfg = ReinforceConfig { reward_bound: Some(195.0), ..Default::default() };
+        let kwargs = EnvKwargs::default();
+        let run = ReinforceRun {
+            env_id: "CartPole-v1",
+            kwargs: &kwargs,
+            cfg: &cfg,
+            total_steps: 300_000,
+            seed: 0,
+            checkpoint_dir: None,
+            devices: Devices::cpu(),
+        };
+        let mut obs = RecordingObserver::default();
+        let out = train(&run, &mut obs).unwrap();
+        let first: f64 = obs.episodes[..20].iter().map(|e| e.ret).sum::<f64>() / 20.0;
+        assert!(first < 60.0, "the untrained policy should be poor, got {first}");
+        assert!(out.solved_at_step.is_some(), "not solved: best 100-episode mean {:?}", out.best_score);
+        assert_eq!(obs.scalar_names, SCALARS.to_vec());
+    }
+}
