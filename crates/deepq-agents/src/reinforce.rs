@@ -361,7 +361,7 @@ mod tests {
             env_id: "CartPole-v1",
             kwargs: &kwargs,
             cfg: &cfg,
-            total_steps: 300_000,
+            total_steps: 1_000_000,
             seed: 0,
             checkpoint_dir: None,
             devices: Devices::cpu(),
