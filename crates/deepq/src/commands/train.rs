@@ -157,16 +157,13 @@ fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Opt
     let start = Instant::now();
     let out = dqn::train(&run, logger)?;
     let wall = start.elapsed().as_secs_f64();
-    // Evaluate the best checkpoint when there is one (as SB3's EvalCallback keeps), else the final.
-    let (path, label) = match &out.best_checkpoint {
-        Some(p) if p.exists() => (p.clone(), "checkpoints/best.safetensors"),
-        _ => (ckpt_dir.join("final.safetensors"), "checkpoints/final.safetensors"),
-    };
-    let (mut policy, _, _) = crate::commands::eval::load_policy(&path)?;
-    let eval = final_eval(c, policy.as_mut(), label)?;
-    let threshold =
-        cfg.eval_bound.or(cfg.reward_bound).or_else(|| deepq_env::registry::spec(&c.env_id).ok()?.reward_threshold);
-    let solved = out.solved_at_step.is_some() || matches!((&eval, threshold), (Some(e), Some(t)) if e.mean >= t);
+    let (eval, threshold, solved) = evaluate_network_run(
+        c,
+        &ckpt_dir,
+        &out.best_checkpoint,
+        cfg.eval_bound.or(cfg.reward_bound),
+        out.solved_at_step,
+    )?;
     let stopped_by = match out.stopped_by {
         StopReason::TotalSteps => "total_steps",
         StopReason::Solved => "solved",
@@ -198,14 +195,8 @@ fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<
     let start = Instant::now();
     let out = reinforce::train(&run, logger)?;
     let wall = start.elapsed().as_secs_f64();
-    let (path, label) = match &out.best_checkpoint {
-        Some(p) if p.exists() => (p.clone(), "checkpoints/best.safetensors"),
-        _ => (ckpt_dir.join("final.safetensors"), "checkpoints/final.safetensors"),
-    };
-    let (mut policy, _, _) = crate::commands::eval::load_policy(&path)?;
-    let eval = final_eval(c, policy.as_mut(), label)?;
-    let threshold = cfg.reward_bound.or_else(|| deepq_env::registry::spec(&c.env_id).ok()?.reward_threshold);
-    let solved = out.solved_at_step.is_some() || matches!((&eval, threshold), (Some(e), Some(t)) if e.mean >= t);
+    let (eval, threshold, solved) =
+        evaluate_network_run(c, &ckpt_dir, &out.best_checkpoint, cfg.reward_bound, out.solved_at_step)?;
     let stopped_by = if out.interrupted {
         "interrupted"
     } else if out.solved_at_step.is_some() {
@@ -223,6 +214,27 @@ fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<
         eval,
         ..counts(c, out.env_steps, out.episodes, out.updates, wall)
     })
+}
+
+/// The final evaluation of a network run: the best checkpoint when there is one (as SB3's
+/// EvalCallback keeps), else the final one. Returns the evaluation, the return threshold
+/// (`bound`, else the env's registered one) and whether the run counts as solved.
+fn evaluate_network_run(
+    c: &RunConfig,
+    ckpt_dir: &Path,
+    best: &Option<PathBuf>,
+    bound: Option<f64>,
+    solved_at_step: Option<u64>,
+) -> Result<(Option<EvalSummary>, Option<f64>, bool)> {
+    let (path, label) = match best {
+        Some(p) if p.exists() => (p.clone(), "checkpoints/best.safetensors"),
+        _ => (ckpt_dir.join("final.safetensors"), "checkpoints/final.safetensors"),
+    };
+    let (mut policy, _, _) = crate::commands::eval::load_policy(&path)?;
+    let eval = final_eval(c, policy.as_mut(), label)?;
+    let threshold = bound.or_else(|| deepq_env::registry::spec(&c.env_id).ok()?.reward_threshold);
+    let solved = solved_at_step.is_some() || matches!((&eval, threshold), (Some(e), Some(t)) if e.mean >= t);
+    Ok((eval, threshold, solved))
 }
 
 /// The summary fields every algorithm fills the same way (the rest are overwritten).
