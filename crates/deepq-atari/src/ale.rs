@@ -1,5 +1,10 @@
 //! A small safe layer over the ALE's C interface (`ale-sys`, ALE 0.6).
 //!
+//! The screen is not the same size for every game: most are 210x160, but some (AirRaid,
+//! Carnival, Pooyan, ...) are up to 250 lines tall. The C getters write as many bytes as the
+//! loaded ROM's screen has, so every buffer handed to them is checked against the size the
+//! emulator reports, before the call, by an assertion that is kept in release builds.
+//!
 //! The ALE calls `exit(1)` on a missing or unsupported ROM, so [`Ale::load`] checks both before
 //! handing the path over. Construction and ROM loading are serialised process-wide (the
 //! emulator has lazily built global tables); stepping different instances in parallel is fine.
@@ -9,20 +14,15 @@ use std::os::raw::c_int;
 use std::path::Path;
 use std::sync::Mutex;
 
-/// Screen height in pixels.
-pub const SCREEN_HEIGHT: usize = 210;
-/// Screen width in pixels.
-pub const SCREEN_WIDTH: usize = 160;
-/// Pixels per screen.
-pub const SCREEN_PIXELS: usize = SCREEN_HEIGHT * SCREEN_WIDTH;
-/// Bytes of console RAM.
-pub const RAM_SIZE: usize = 128;
-
 static ALE_LOCK: Mutex<()> = Mutex::new(());
 
 /// One emulator instance (an `ALEInterface`), owned.
 pub struct Ale {
     ptr: *mut ale_sys::ALEInterface,
+    /// Screen size and RAM size as the emulator reported them after the last ROM load.
+    width: usize,
+    height: usize,
+    ram_size: usize,
 }
 
 // SAFETY: an `ALEInterface` has no thread affinity; it is only used through `&mut self`
@@ -44,14 +44,42 @@ impl Ale {
             ale_sys::setLoggerMode(2);
             let ptr = ale_sys::ALE_new();
             assert!(!ptr.is_null(), "ALE_new returned null");
-            let ale = Ale { ptr };
+            let mut ale = Ale { ptr, width: 0, height: 0, ram_size: 0 };
             ale_sys::setFloat(ptr, cstr("repeat_action_probability").as_ptr(), 0.0);
             ale_sys::setInt(ptr, cstr("max_num_frames_per_episode").as_ptr(), 0);
             ale_sys::setInt(ptr, cstr("frame_skip").as_ptr(), 1);
             ale_sys::setInt(ptr, cstr("random_seed").as_ptr(), seed);
             ale_sys::loadROM(ptr, cstr(&rom.to_string_lossy()).as_ptr());
+            ale.read_sizes();
             ale
         }
+    }
+
+    /// The emulator's current report: (screen width, screen height, RAM bytes).
+    fn reported_sizes(&self) -> (usize, usize, usize) {
+        // SAFETY: valid instance; pure getters.
+        let (w, h, ram) = unsafe {
+            (ale_sys::getScreenWidth(self.ptr), ale_sys::getScreenHeight(self.ptr), ale_sys::getRAMSize(self.ptr))
+        };
+        let size = |v: std::os::raw::c_int| usize::try_from(v).expect("the ALE reported a negative size");
+        (size(w), size(h), size(ram))
+    }
+
+    /// Records the sizes the emulator reports for the loaded ROM.
+    fn read_sizes(&mut self) {
+        (self.width, self.height, self.ram_size) = self.reported_sizes();
+    }
+
+    /// Panics unless `len` is the number of bytes the emulator reports for the screen times
+    /// `bytes_per_pixel` (so that a C getter writing the screen stays inside the buffer).
+    #[inline]
+    fn check_screen_buffer(&self, len: usize, bytes_per_pixel: usize, what: &str) {
+        let (w, h, _) = self.reported_sizes();
+        assert!(
+            len == w * h * bytes_per_pixel,
+            "{what}: buffer of {len} bytes, but the emulator's screen is {h}x{w} ({} bytes)",
+            w * h * bytes_per_pixel
+        );
     }
 
     /// Re-seeds the emulator's RNG and reloads the ROM (what ale-py does on a seeded reset).
@@ -62,6 +90,33 @@ impl Ale {
             ale_sys::setInt(self.ptr, cstr("random_seed").as_ptr(), seed);
             ale_sys::loadROM(self.ptr, cstr(&rom.to_string_lossy()).as_ptr());
         }
+        self.read_sizes();
+    }
+
+    /// Screen width in pixels, as the emulator reports it for the loaded ROM (160 for every
+    /// game the ALE runs).
+    #[inline]
+    pub fn screen_width(&self) -> usize {
+        self.width
+    }
+
+    /// Screen height in pixels, as the emulator reports it for the loaded ROM: 210 for most
+    /// games, up to 250 for some.
+    #[inline]
+    pub fn screen_height(&self) -> usize {
+        self.height
+    }
+
+    /// Pixels per screen (`screen_height() * screen_width()`).
+    #[inline]
+    pub fn screen_pixels(&self) -> usize {
+        self.width * self.height
+    }
+
+    /// Bytes of console RAM, as the emulator reports it (128 on the Atari 2600).
+    #[inline]
+    pub fn ram_size(&self) -> usize {
+        self.ram_size
     }
 
     /// Emulates one frame with the ALE action code `action`; returns the frame's reward.
@@ -126,31 +181,41 @@ impl Ale {
         }
     }
 
-    /// Copies the 128 RAM bytes into `out`.
-    pub fn ram(&self, out: &mut [u8; RAM_SIZE]) {
-        // SAFETY: `out` holds exactly the RAM size.
+    /// Copies the console RAM into `out`, which must hold exactly [`Ale::ram_size`] bytes.
+    pub fn ram(&self, out: &mut [u8]) {
+        // SAFETY: valid instance; pure getter.
+        let n = unsafe { ale_sys::getRAMSize(self.ptr) };
+        assert!(
+            usize::try_from(n).is_ok_and(|n| n == out.len()),
+            "RAM: buffer of {} bytes, but the emulator has {n}",
+            out.len()
+        );
+        // SAFETY: `out` holds exactly the RAM size the emulator reports (checked above).
         unsafe { ale_sys::getRAM(self.ptr, out.as_mut_ptr()) }
     }
 
-    /// Copies the screen's palette indices (210x160 bytes) into `out`.
+    /// Copies the screen's palette indices (one byte per pixel, row-major) into `out`, which
+    /// must hold exactly [`Ale::screen_pixels`] bytes.
     #[inline]
     pub fn screen_indices(&self, out: &mut [u8]) {
-        assert_eq!(out.len(), SCREEN_PIXELS);
-        // SAFETY: `out` holds one byte per pixel.
+        self.check_screen_buffer(out.len(), 1, "screen indices");
+        // SAFETY: `out` holds one byte per pixel of the screen the emulator reports (checked).
         unsafe { ale_sys::getScreen(self.ptr, out.as_mut_ptr()) }
     }
 
-    /// Writes the RGB screen (210x160x3, HWC) into `out`.
+    /// Writes the RGB screen (height x width x 3, HWC) into `out`, which must hold exactly
+    /// `3 *` [`Ale::screen_pixels`] bytes.
     pub fn screen_rgb(&self, out: &mut [u8]) {
-        assert_eq!(out.len(), SCREEN_PIXELS * 3);
-        // SAFETY: `out` holds three bytes per pixel.
+        self.check_screen_buffer(out.len(), 3, "RGB screen");
+        // SAFETY: `out` holds three bytes per pixel of the screen the emulator reports (checked).
         unsafe { ale_sys::getScreenRGB(self.ptr, out.as_mut_ptr()) }
     }
 
-    /// Writes the ALE's grayscale screen (its luminance palette, 210x160) into `out`.
+    /// Writes the ALE's grayscale screen (its luminance palette, height x width) into `out`,
+    /// which must hold exactly [`Ale::screen_pixels`] bytes.
     pub fn screen_grayscale(&self, out: &mut [u8]) {
-        assert_eq!(out.len(), SCREEN_PIXELS);
-        // SAFETY: `out` holds one byte per pixel.
+        self.check_screen_buffer(out.len(), 1, "grayscale screen");
+        // SAFETY: `out` holds one byte per pixel of the screen the emulator reports (checked).
         unsafe { ale_sys::getScreenGrayscale(self.ptr, out.as_mut_ptr()) }
     }
 }

@@ -1,6 +1,6 @@
 //! [`AtariEnv`]: one ALE game as a deepq [`Env`], with ale-py 0.12.1's `AtariEnv` semantics.
 
-use crate::ale::{Ale, RAM_SIZE, SCREEN_HEIGHT, SCREEN_PIXELS, SCREEN_WIDTH};
+use crate::ale::Ale;
 use crate::games::{find_rom, parse_id, MAX_FRAMES_PER_EPISODE};
 use deepq_env::{Dtype, Env, EnvError, EnvKwargs, EpisodeGuard, Info, Obs, RgbFrame, Space, Step};
 use rand::{Rng, RngCore, SeedableRng};
@@ -32,9 +32,11 @@ pub const ACTION_MEANINGS: [&str; 18] = [
 /// What [`AtariEnv`] observes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObsType {
-    /// The RGB screen, 210x160x3 bytes (HWC).
+    /// The RGB screen, height x width x 3 bytes (HWC): 210x160x3 for most games, taller for
+    /// some (e.g. 250x160x3 for AirRaid); see [`AtariEnv::screen_height`].
     Rgb,
-    /// The ALE's grayscale screen (its luminance palette, as ale-py's `obs_type="grayscale"`), 210x160.
+    /// The ALE's grayscale screen (its luminance palette, as ale-py's `obs_type="grayscale"`),
+    /// height x width.
     Grayscale,
     /// The 128 bytes of console RAM.
     Ram,
@@ -201,10 +203,12 @@ impl AtariEnv {
         let rom = find_rom(&config.game, config.rom_dir.as_deref())?;
         let ale = Ale::load(&rom, 0);
         let action_set = if config.full_action_space { ale.legal_action_set() } else { ale.minimal_action_set() };
+        // Every size below comes from the emulator's report for this ROM.
+        let (h, w, pixels) = (ale.screen_height(), ale.screen_width(), ale.screen_pixels());
         let shape = match config.obs_type {
-            ObsType::Rgb => vec![SCREEN_HEIGHT, SCREEN_WIDTH, 3],
-            ObsType::Grayscale => vec![SCREEN_HEIGHT, SCREEN_WIDTH],
-            ObsType::Ram => vec![RAM_SIZE],
+            ObsType::Rgb => vec![h, w, 3],
+            ObsType::Grayscale => vec![h, w],
+            ObsType::Ram => vec![ale.ram_size()],
         };
         let n: usize = shape.iter().product();
         Ok(AtariEnv {
@@ -220,8 +224,8 @@ impl AtariEnv {
             last_action: 0,
             observe: true,
             palette: Palette::new(),
-            scratch_idx: vec![0; SCREEN_PIXELS],
-            scratch_rgb: vec![0; SCREEN_PIXELS * 3],
+            scratch_idx: vec![0; pixels],
+            scratch_rgb: vec![0; pixels * 3],
             last_grab: Vec::new(),
         })
     }
@@ -251,6 +255,23 @@ impl AtariEnv {
         self.ale.lives()
     }
 
+    /// Screen height in pixels as the emulator reports it for this game (210 for most games,
+    /// up to 250 for some); the height of the screen observations and of rendered frames.
+    pub fn screen_height(&self) -> usize {
+        self.ale.screen_height()
+    }
+
+    /// Screen width in pixels as the emulator reports it for this game (160).
+    pub fn screen_width(&self) -> usize {
+        self.ale.screen_width()
+    }
+
+    /// Pixels per screen (`screen_height() * screen_width()`): the length of an index or gray
+    /// screen buffer; RGB buffers hold three times as many bytes.
+    pub fn screen_pixels(&self) -> usize {
+        self.ale.screen_pixels()
+    }
+
     /// When `false`, `reset` and `step` return an empty observation (`Obs::U8(vec![])`) instead of
     /// building one: wrappers that read the screen themselves (e.g. [`crate::wrappers::MaxAndSkip`])
     /// switch it off to save the copies. Default `true`.
@@ -258,26 +279,29 @@ impl AtariEnv {
         self.observe = observe;
     }
 
-    /// Copies the 128 RAM bytes.
-    pub fn ram(&self) -> [u8; RAM_SIZE] {
-        let mut ram = [0u8; RAM_SIZE];
+    /// Copies the console RAM (128 bytes, the size the emulator reports).
+    pub fn ram(&self) -> Vec<u8> {
+        let mut ram = vec![0u8; self.ale.ram_size()];
         self.ale.ram(&mut ram);
         ram
     }
 
-    /// Writes the RGB screen (210x160x3) into `out`.
+    /// Writes the RGB screen into `out`, which must hold exactly `3 * screen_pixels()` bytes
+    /// (panics otherwise).
     pub fn screen_rgb(&self, out: &mut [u8]) {
         self.ale.screen_rgb(out);
     }
 
-    /// Writes the ALE's grayscale screen (luminance palette, 210x160) into `out`.
+    /// Writes the ALE's grayscale screen (luminance palette) into `out`, which must hold
+    /// exactly `screen_pixels()` bytes (panics otherwise).
     pub fn screen_grayscale_ale(&self, out: &mut [u8]) {
         self.ale.screen_grayscale(out);
     }
 
-    /// Writes the screen's palette indices (210x160) into `out` and learns any colour not seen
-    /// before, so that [`AtariEnv::gray_of_indices`], [`AtariEnv::gray_of_max`] and friends can
-    /// convert `out` later, after the emulator has moved on.
+    /// Writes the screen's palette indices into `out` (exactly `screen_pixels()` bytes, panics
+    /// otherwise) and learns any colour not seen before, so that
+    /// [`AtariEnv::gray_of_indices`], [`AtariEnv::gray_of_max`] and friends can convert `out`
+    /// later, after the emulator has moved on.
     #[inline]
     pub fn grab_screen_indices(&mut self, out: &mut [u8]) {
         self.ale.screen_indices(out);
@@ -289,7 +313,8 @@ impl AtariEnv {
             return;
         }
         let mut unknown = false;
-        for (row, last) in out.chunks_exact(SCREEN_WIDTH).zip(self.last_grab.chunks_exact_mut(SCREEN_WIDTH)) {
+        let w = self.ale.screen_width();
+        for (row, last) in out.chunks_exact(w).zip(self.last_grab.chunks_exact_mut(w)) {
             if row != last {
                 unknown |= !self.palette.knows_all(row);
                 last.copy_from_slice(row);
@@ -302,7 +327,7 @@ impl AtariEnv {
     }
 
     /// Fast grayscale screen with OpenCV's RGB->gray weights (what Baselines/SB3's `WarpFrame`
-    /// computes from the RGB screen), 210x160, through the learnt palette.
+    /// computes from the RGB screen), `screen_pixels()` bytes, through the learnt palette.
     pub fn screen_gray(&mut self, out: &mut [u8]) {
         let mut idx = std::mem::take(&mut self.scratch_idx);
         self.grab_screen_indices(&mut idx);
@@ -318,7 +343,7 @@ impl AtariEnv {
         }
     }
 
-    /// RGB values of an index screen from [`AtariEnv::grab_screen_indices`] (210x160x3).
+    /// RGB values of an index screen from [`AtariEnv::grab_screen_indices`] (3 bytes a pixel).
     pub fn rgb_of_indices(&self, idx: &[u8], out: &mut [u8]) {
         for (o, &c) in out.chunks_exact_mut(3).zip(idx) {
             o.copy_from_slice(&self.palette.rgb[c as usize]);
@@ -340,7 +365,7 @@ impl AtariEnv {
         }
     }
 
-    /// The pixel-wise channel maximum of two index screens as RGB (210x160x3).
+    /// The pixel-wise channel maximum of two index screens as RGB (3 bytes a pixel).
     pub fn rgb_of_max(&self, a: &[u8], b: &[u8], out: &mut [u8]) {
         let pal = &self.palette;
         for ((o, &x), &y) in out.chunks_exact_mut(3).zip(a).zip(b) {
@@ -355,16 +380,16 @@ impl AtariEnv {
         }
         Obs::U8(match self.config.obs_type {
             ObsType::Rgb => {
-                let mut v = vec![0; SCREEN_PIXELS * 3];
+                let mut v = vec![0; self.ale.screen_pixels() * 3];
                 self.ale.screen_rgb(&mut v);
                 v
             }
             ObsType::Grayscale => {
-                let mut v = vec![0; SCREEN_PIXELS];
+                let mut v = vec![0; self.ale.screen_pixels()];
                 self.ale.screen_grayscale(&mut v);
                 v
             }
-            ObsType::Ram => self.ram().to_vec(),
+            ObsType::Ram => self.ram(),
         })
     }
 
@@ -413,7 +438,12 @@ impl Env for AtariEnv {
             // The ALE takes a non-negative 32-bit seed.
             let ale_seed = (rng.next_u32() >> 1) as i32;
             self.rng = Some(rng);
+            let before = (self.ale.screen_height(), self.ale.screen_width());
             self.ale.reseed_and_reload(&self.rom, ale_seed);
+            // The same ROM again, so the size behind the spaces and buffers stays; checked to
+            // fail loudly rather than observe a wrongly shaped screen.
+            let after = (self.ale.screen_height(), self.ale.screen_width());
+            assert_eq!(before, after, "the screen size changed when reloading {}", self.rom.display());
         } else {
             self.rng();
         }
@@ -445,8 +475,9 @@ impl Env for AtariEnv {
     }
 
     fn render(&mut self) -> Result<RgbFrame, EnvError> {
-        let mut data = vec![0; SCREEN_PIXELS * 3];
+        let (width, height) = (self.ale.screen_width(), self.ale.screen_height());
+        let mut data = vec![0; width * height * 3];
         self.ale.screen_rgb(&mut data);
-        Ok(RgbFrame { width: SCREEN_WIDTH, height: SCREEN_HEIGHT, data })
+        Ok(RgbFrame { width, height, data })
     }
 }

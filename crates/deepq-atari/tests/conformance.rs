@@ -5,7 +5,6 @@
 mod common;
 
 use common::{crc32, fixture, roms_present};
-use deepq_atari::ale::{SCREEN_HEIGHT, SCREEN_PIXELS, SCREEN_WIDTH};
 use deepq_atari::wrappers::{FrameProcessor, WarpKind};
 use deepq_atari::AtariEnv;
 use deepq_env::{Env, EnvKwargs, Obs};
@@ -26,7 +25,7 @@ fn pairs(v: &Value) -> HashMap<usize, f64> {
 }
 
 fn screen_crc(env: &AtariEnv) -> u32 {
-    let mut rgb = vec![0u8; SCREEN_PIXELS * 3];
+    let mut rgb = vec![0u8; env.screen_pixels() * 3];
     env.screen_rgb(&mut rgb);
     crc32(&rgb)
 }
@@ -177,11 +176,11 @@ fn warp_frames_match_opencv() {
         assert!(!wanted.is_empty(), "no frame fixtures for {name}");
         let mut env = AtariEnv::make(t["id"].as_str().unwrap(), &EnvKwargs::default()).unwrap();
         env.reset(Some(t["seed"].as_u64().unwrap()));
-        let mut sb3 =
-            FrameProcessor::new(WarpKind::Sb3 { width: 84, height: 84 }, SCREEN_HEIGHT, SCREEN_WIDTH, true).unwrap();
-        let mut gym =
-            FrameProcessor::new(WarpKind::Sb3 { width: 84, height: 84 }, SCREEN_HEIGHT, SCREEN_WIDTH, false).unwrap();
-        let mut lapan = FrameProcessor::new(WarpKind::Lapan, SCREEN_HEIGHT, SCREEN_WIDTH, true).unwrap();
+        let (h, w) = (env.screen_height(), env.screen_width());
+        assert_eq!((h, w), (210, 160), "{name}: the OpenCV fixtures are 210x160 screens");
+        let mut sb3 = FrameProcessor::new(WarpKind::Sb3 { width: 84, height: 84 }, h, w, true).unwrap();
+        let mut gym = FrameProcessor::new(WarpKind::Sb3 { width: 84, height: 84 }, h, w, false).unwrap();
+        let mut lapan = FrameProcessor::new(WarpKind::Lapan, h, w, true).unwrap();
         let last = *wanted.last().unwrap();
         for (i, a) in t["actions"].as_array().unwrap().iter().enumerate().take(last + 1) {
             if env.step(a.as_u64().unwrap() as usize).unwrap().done() {
@@ -190,11 +189,11 @@ fn warp_frames_match_opencv() {
             if !wanted.contains(&i) {
                 continue;
             }
-            let mut rgb = vec![0; SCREEN_PIXELS * 3];
+            let mut rgb = vec![0; h * w * 3];
             env.screen_rgb(&mut rgb);
-            let mut gray_ale = vec![0; SCREEN_PIXELS];
+            let mut gray_ale = vec![0; h * w];
             env.screen_grayscale_ale(&mut gray_ale);
-            let mut gray_fast = vec![0; SCREEN_PIXELS];
+            let mut gray_fast = vec![0; h * w];
             env.screen_gray(&mut gray_fast);
             for (kind, ours) in [
                 ("sb3", sb3.process(&rgb)),

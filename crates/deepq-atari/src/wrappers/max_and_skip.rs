@@ -1,17 +1,17 @@
 //! Frame skipping with a max over the last two frames.
 
 use super::{forward_spaces, AtariCore};
-use crate::ale::{SCREEN_HEIGHT, SCREEN_PIXELS, SCREEN_WIDTH};
 use crate::env::AtariEnv;
 use deepq_env::{Dtype, Env, EnvError, Info, Obs, Space, Step};
 
 /// What [`MaxAndSkip`] returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SkipOutput {
-    /// The pixel-wise (per channel) maximum as RGB, 210x160x3: Baselines' output.
+    /// The pixel-wise (per channel) maximum as RGB, height x width x 3 (the game's screen size,
+    /// 210x160 for most games): Baselines' output.
     Rgb,
-    /// The same maximum turned to gray with OpenCV's RGB->gray weights, 210x160: bit-identical
-    /// to converting the RGB output, without building it (what the stacks use).
+    /// The same maximum turned to gray with OpenCV's RGB->gray weights, height x width:
+    /// bit-identical to converting the RGB output, without building it (what the stacks use).
     Gray,
 }
 
@@ -27,6 +27,9 @@ pub struct MaxAndSkip<E> {
     inner: E,
     skip: usize,
     output: SkipOutput,
+    /// The screen size of the wrapped game, as its emulator reports it.
+    height: usize,
+    width: usize,
     bufs: [Vec<u8>; 2],
     /// The previous step's buffers and output, to reuse the rows that did not change.
     prev_bufs: [Vec<u8>; 2],
@@ -39,16 +42,20 @@ impl<E: AtariCore> MaxAndSkip<E> {
     pub fn new(mut inner: E, skip: usize, output: SkipOutput) -> Self {
         assert!(skip >= 1, "skip must be at least 1");
         inner.atari_mut().set_observe(false);
+        let (height, width) = (inner.atari().screen_height(), inner.atari().screen_width());
         let shape = match output {
-            SkipOutput::Rgb => vec![SCREEN_HEIGHT, SCREEN_WIDTH, 3],
-            SkipOutput::Gray => vec![SCREEN_HEIGHT, SCREEN_WIDTH],
+            SkipOutput::Rgb => vec![height, width, 3],
+            SkipOutput::Gray => vec![height, width],
         };
         let n = shape.iter().product();
+        let pixels = height * width;
         MaxAndSkip {
             inner,
             skip,
             output,
-            bufs: [vec![0; SCREEN_PIXELS], vec![0; SCREEN_PIXELS]],
+            height,
+            width,
+            bufs: [vec![0; pixels], vec![0; pixels]],
             prev_bufs: [Vec::new(), Vec::new()],
             prev_out: Vec::new(),
             observation_space: Space::Box { shape, low: vec![0.0; n], high: vec![255.0; n], dtype: Dtype::U8 },
@@ -57,7 +64,7 @@ impl<E: AtariCore> MaxAndSkip<E> {
 
     /// The observation of the two buffers, reusing unchanged rows of the previous one.
     fn emit_step(&mut self) -> Obs {
-        if self.output == SkipOutput::Rgb || self.prev_out.len() != SCREEN_PIXELS {
+        if self.output == SkipOutput::Rgb || self.prev_out.len() != self.height * self.width {
             let obs = self.emit(&self.bufs[0], &self.bufs[1]);
             if let (SkipOutput::Gray, Obs::U8(v)) = (self.output, &obs) {
                 self.prev_out = v.clone();
@@ -66,8 +73,8 @@ impl<E: AtariCore> MaxAndSkip<E> {
             return obs;
         }
         let ale = self.inner.atari();
-        let w = SCREEN_WIDTH;
-        for y in 0..SCREEN_HEIGHT {
+        let w = self.width;
+        for y in 0..self.height {
             let r = y * w..(y + 1) * w;
             let (a, b) = (&self.bufs[0][r.clone()], &self.bufs[1][r.clone()]);
             if a != &self.prev_bufs[0][r.clone()] || b != &self.prev_bufs[1][r.clone()] {
@@ -83,12 +90,12 @@ impl<E: AtariCore> MaxAndSkip<E> {
         let ale = self.inner.atari();
         Obs::U8(match self.output {
             SkipOutput::Rgb => {
-                let mut v = vec![0; SCREEN_PIXELS * 3];
+                let mut v = vec![0; self.height * self.width * 3];
                 ale.rgb_of_max(a, b, &mut v);
                 v
             }
             SkipOutput::Gray => {
-                let mut v = vec![0; SCREEN_PIXELS];
+                let mut v = vec![0; self.height * self.width];
                 ale.gray_of_max(a, b, &mut v);
                 v
             }
@@ -105,7 +112,7 @@ impl<E: AtariCore> Env for MaxAndSkip<E> {
 
     fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
         let (_, info) = self.inner.reset(seed);
-        let mut cur = vec![0; SCREEN_PIXELS];
+        let mut cur = vec![0; self.height * self.width];
         self.inner.atari_mut().grab_screen_indices(&mut cur);
         (self.emit(&cur, &cur), info)
     }

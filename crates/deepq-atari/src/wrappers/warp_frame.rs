@@ -70,7 +70,10 @@ impl FrameProcessor {
             WarpKind::Lapan => (GrayRule::Float([0.299, 0.587, 0.114]), 0, 0, in_w, in_h, 84, 110, (18, 102), false),
             WarpKind::PracticalRl => {
                 if in_w < 152 || in_h < 193 {
-                    return Err(EnvError::Other("WarpKind::PracticalRl needs 210x160 Atari screens".into()));
+                    return Err(EnvError::Other(format!(
+                        "WarpKind::PracticalRl crops columns 8..152 and rows 32..193, which a {in_h}x{in_w} screen \
+                         does not have"
+                    )));
                 }
                 (GrayRule::Float([0.8, 0.1, 0.1]), 8, 32, 144, 161, 64, 64, (0, 64), true)
             }
@@ -104,13 +107,15 @@ impl FrameProcessor {
         self.kind
     }
 
-    /// Processes one screen (`in_h * in_w * 3` bytes for RGB input, `in_h * in_w` for gray).
+    /// Processes one screen (`in_h * in_w * 3` bytes for RGB input, `in_h * in_w` for gray;
+    /// panics on another length).
     pub fn process(&mut self, src: &[u8]) -> Vec<u8> {
         let (x0, y0) = self.crop;
         let stride = self.in_w;
+        let bpp = if self.rgb_input { 3 } else { 1 };
+        assert_eq!(src.len(), self.plane_u8.len() * bpp, "FrameProcessor: input is not an in_h x in_w screen");
         let (w, _) = self.resizer.dst_size();
         // Rows equal to the previous input keep their horizontal reduction (bit-identical).
-        let bpp = if self.rgb_input { 3 } else { 1 };
         let row_bytes = stride * bpp;
         let (_, rows) = self.resizer.src_size();
         if self.prev.len() != src.len() {
