@@ -1,8 +1,8 @@
 //! Micro-benchmarks behind `deepq bench`: DQN update time, action latency, env and replay speed.
 
 use crate::dqn::{Devices, DqnConfig, Learner};
-use crate::network::NetSpec;
-use crate::replay::{Batch, ReplayBuffer};
+use crate::nets::{ConvSpec, NetSpec};
+use crate::replay::{Batch, PriorityConfig, Replay, ReplayMemory, Transition, VectorStorage};
 use crate::util::rng_for;
 use deepq_env::EnvError;
 use rand::Rng;
@@ -41,7 +41,8 @@ fn random_batch(obs_dim: usize, n_actions: usize, batch: usize, seed: u64) -> Ba
         obs: v(batch * obs_dim),
         next_obs: v(batch * obs_dim),
         rewards: v(batch),
-        terminated: vec![0.0; batch],
+        discounts: vec![0.99; batch],
+        weights: vec![1.0; batch],
         actions: (0..batch).map(|i| (i % n_actions) as i64).collect(),
         indices: vec![0; batch],
     }
@@ -49,11 +50,13 @@ fn random_batch(obs_dim: usize, n_actions: usize, batch: usize, seed: u64) -> Ba
 
 /// Milliseconds per DQN update (forward, TD target, backward, Adam step) of an MLP.
 pub fn update_time(name: &str, spec: NetSpec, batch_size: usize, double: bool, iters: u64) -> Measurement {
-    let cfg = DqnConfig { hidden: spec.hidden.clone(), double, batch_size, ..DqnConfig::default() };
+    let mut cfg = DqnConfig { double, ..DqnConfig::default() };
+    cfg.network.hidden = spec.hidden.clone();
+    cfg.replay.batch_size = batch_size;
     let batch = random_batch(spec.obs_dim, spec.n_actions, batch_size, 1);
-    let mut learner = Learner::new(spec, &cfg, Devices::cpu());
+    let mut learner = Learner::new(spec, &cfg, Devices::cpu(), rng_for(0, 5));
     let secs = time_per_call(iters / 10 + 5, iters, || {
-        learner.update(&batch);
+        learner.update(&batch, false);
     });
     Measurement { name: name.into(), value: secs * 1e3, unit: "ms/update", iterations: iters }
 }
@@ -67,12 +70,10 @@ pub fn nature_cnn_update_time(n_actions: usize, iters: u64) -> Measurement {
         hidden: vec![512],
         dueling: false,
         input_shape: vec![4, 84, 84],
-        conv: vec![
-            crate::network::ConvSpec(32, 8, 4),
-            crate::network::ConvSpec(64, 4, 2),
-            crate::network::ConvSpec(64, 3, 1),
-        ],
+        conv: vec![ConvSpec(32, 8, 4), ConvSpec(64, 4, 2), ConvSpec(64, 3, 1)],
         batch_norm: false,
+        distributional: None,
+        noisy_sigma0: None,
     };
     let mut m = update_time("update: Nature CNN 4x84x84, batch 32", spec, 32, false, iters);
     m.iterations = iters;
@@ -82,7 +83,6 @@ pub fn nature_cnn_update_time(n_actions: usize, iters: u64) -> Measurement {
 /// The tutorial's CNN (three 5x5 stride-2 convolutions with 16/32/32 channels, each with
 /// BatchNorm when `batch_norm`) on `channels x 40 x 90` screens, with the given hidden layers.
 pub fn tutorial_cnn_spec(channels: usize, hidden: Vec<usize>, batch_norm: bool) -> NetSpec {
-    use crate::network::ConvSpec;
     NetSpec {
         obs_dim: channels * 40 * 90,
         n_actions: 2,
@@ -91,6 +91,8 @@ pub fn tutorial_cnn_spec(channels: usize, hidden: Vec<usize>, batch_norm: bool) 
         input_shape: vec![channels, 40, 90],
         conv: vec![ConvSpec(16, 5, 2), ConvSpec(32, 5, 2), ConvSpec(32, 5, 2)],
         batch_norm,
+        distributional: None,
+        noisy_sigma0: None,
     }
 }
 
@@ -132,9 +134,10 @@ pub fn rate(secs: f64, per_call: f64, mut f: impl FnMut()) -> f64 {
 
 /// Microseconds to pick one greedy action (inference copy of the network).
 pub fn action_latency(spec: NetSpec, iters: u64) -> Measurement {
-    let cfg = DqnConfig { hidden: spec.hidden.clone(), ..DqnConfig::default() };
+    let mut cfg = DqnConfig::default();
+    cfg.network.hidden = spec.hidden.clone();
     let obs = vec![0.1f32; spec.obs_dim];
-    let mut learner = Learner::new(spec, &cfg, Devices::cpu());
+    let mut learner = Learner::new(spec, &cfg, Devices::cpu(), rng_for(0, 5));
     let secs = time_per_call(200, iters, || {
         std::hint::black_box(crate::util::argmax(&learner.q_values(&obs)));
     });
@@ -175,14 +178,24 @@ pub fn wrapped_env_steps_per_second(env_id: &str, wrapper: Option<&str>, steps: 
 
 /// Microseconds to sample a batch of `batch` from a full replay buffer of `capacity`.
 pub fn replay_sample_time(capacity: usize, obs_dim: usize, batch: usize, iters: u64) -> Measurement {
-    let mut buf = ReplayBuffer::new(capacity, obs_dim);
-    let obs = vec![0.5f32; obs_dim];
+    let mut buf = ReplayMemory::new(VectorStorage::new(capacity, obs_dim), &PriorityConfig::default(), 1, 0.99);
+    let features = vec![0.5f32; obs_dim];
+    let obs = deepq_env::Obs::F32(features.clone());
     for i in 0..capacity {
-        buf.push(&obs, i % 2, 1.0, &obs, false, false);
+        buf.push(&Transition {
+            obs: &obs,
+            obs_features: &features,
+            action: i % 2,
+            reward: 1.0,
+            next_obs: &obs,
+            next_features: &features,
+            terminated: false,
+            truncated: false,
+        });
     }
     let mut rng = rng_for(0, 1);
     let mut out = Batch::default();
-    let secs = time_per_call(100, iters, || buf.sample_into(batch, &mut rng, &mut out));
+    let secs = time_per_call(100, iters, || buf.sample_into(batch, 1.0, &mut rng, &mut out));
     Measurement {
         name: format!("replay sample {batch} of {capacity} (obs {obs_dim})"),
         value: secs * 1e6,

@@ -1,13 +1,21 @@
 //! The learning side of deepq: algorithms and the pieces they share.
 //!
-//! - [`tabular`]: tabular Q-learning (Lapan ch.6) and value iteration.
-//! - [`policy`]: the [`Policy`](policy::Policy) trait and greedy evaluation.
+//! - [`common`]: observation encoding, devices, the algorithm-neutral error, and the run
+//!   control every algorithm reports to (evaluation, checkpoints, bounds, stop reasons).
+//! - [`replay`]: the [`Replay`](replay::Replay) interface over vector or frame storage, with
+//!   uniform or prioritized sampling and n-step returns.
+//! - [`nets`]: Q-networks (trunk + scalar/dueling/distributional head, noisy layers) and their
+//!   parameter plumbing.
+//! - Algorithms, each reading top to bottom: [`tabular`] (Q-learning, value iteration),
+//!   [`dqn`] (DQN and the Rainbow extensions), [`reinforce`] (Monte-Carlo policy gradient).
+//! - [`policy`]: policies (greedy over a checkpoint's network, random) and evaluation.
 //! - [`observer`]: how an algorithm reports episodes and scalars to the run directory.
 
+pub mod bench;
 pub mod checkpoint;
+pub mod common;
 pub mod dqn;
-pub mod frame_replay;
-pub mod network;
+pub mod nets;
 pub mod observer;
 pub mod policy;
 pub mod reinforce;
@@ -16,4 +24,3 @@ pub mod schedule;
 pub mod tabular;
 pub mod util;
 pub use burn;
-pub mod bench;

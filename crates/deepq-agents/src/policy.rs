@@ -1,10 +1,17 @@
-//! Policies and greedy evaluation on a separate environment.
+//! Policies ([`Policy`]: random, greedy over a Q-network, loaded from a checkpoint) and greedy
+//! evaluation on a separate environment. The CLI's `eval`/`play` and the run control's periodic
+//! evaluations all go through here.
 
+use crate::checkpoint::{Checkpoint, CheckpointError};
+use crate::common::ObsEncoder;
+use crate::nets::{load_params, NetSpec, QNetwork};
 use crate::util::{rng_for, stats};
+use burn::prelude::*;
 use deepq_env::{Env, EnvError, Obs};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// Something that picks an action for an observation.
 pub trait Policy {
@@ -29,6 +36,109 @@ impl Policy for RandomPolicy {
     fn act(&mut self, _obs: &Obs) -> usize {
         self.rng.random_range(0..self.n_actions)
     }
+}
+
+/// A greedy policy from a Q-network (evaluation, `deepq eval`, `deepq play`): the argmax of the
+/// Q-values with the mean weights of noisy layers and, for distributional heads, the
+/// expectation of each action's distribution.
+pub struct GreedyPolicy {
+    net: QNetwork,
+    encoder: ObsEncoder,
+    device: Device,
+    features: Vec<f32>,
+}
+
+impl GreedyPolicy {
+    /// Wraps an inference-mode network.
+    pub fn new(net: QNetwork, encoder: ObsEncoder, device: Device) -> Self {
+        let features = vec![0.0; encoder.dim()];
+        Self { net, encoder, device, features }
+    }
+
+    /// Loads the policy of a DQN or REINFORCE checkpoint (`best`, `last` or `final`). Every
+    /// dimension in the metadata is checked against the tensors before anything is built.
+    pub fn from_checkpoint(ck: &Checkpoint, path: &Path, device: Device) -> Result<Self, CheckpointError> {
+        let mismatch = |reason: String| CheckpointError::Mismatch { path: path.display().to_string(), reason };
+        let spec: NetSpec = serde_json::from_str(ck.meta("deepq.net", path)?)
+            .map_err(|e| mismatch(format!("bad network spec: {e}")))?;
+        let encoder: ObsEncoder = serde_json::from_str(ck.meta("deepq.obs_encoder", path)?)
+            .map_err(|e| mismatch(format!("bad encoder: {e}")))?;
+        if encoder.dim() != spec.obs_dim {
+            return Err(mismatch(format!(
+                "the encoder gives {} features but the network takes {}",
+                encoder.dim(),
+                spec.obs_dim
+            )));
+        }
+        spec.features().map_err(|e| mismatch(format!("inconsistent network spec: {e}")))?;
+        check_shapes(&spec, ck).map_err(mismatch)?;
+        let net = load_params(spec.init(&device), &ck.tensors, "").map_err(mismatch)?;
+        Ok(Self::new(net, encoder, device))
+    }
+
+    /// The network's input size and number of actions, for checking against an env.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.encoder.dim(), self.net.head.weight.val().dims()[1] / self.net.atoms.max(1))
+    }
+
+    /// Greedy actions for a batch of observations (one forward pass).
+    pub fn act_batch(&mut self, observations: &[Obs]) -> Vec<usize> {
+        let d = self.encoder.dim();
+        let mut x = vec![0.0f32; observations.len() * d];
+        for (row, obs) in x.chunks_mut(d).zip(observations) {
+            self.encoder.encode(obs, row);
+        }
+        let x = Tensor::<2>::from_data(TensorData::new(x, [observations.len(), d]), &self.device);
+        let a = self.net.forward(x).argmax(1).into_data().try_into_vec_as::<i64>().expect("i64 actions");
+        a.into_iter().map(|v| v as usize).collect()
+    }
+
+    /// Q-values of one observation (mean weights; expectations for distributional heads).
+    pub fn q_values(&mut self, obs: &Obs) -> Vec<f32> {
+        self.encoder.encode(obs, &mut self.features);
+        let x = Tensor::<2>::from_data(TensorData::new(self.features.clone(), [1, self.features.len()]), &self.device);
+        self.net.forward(x).into_data().try_into_vec_as::<f32>().expect("f32 q-values")
+    }
+
+    /// The encoder.
+    pub fn encoder(&self) -> ObsEncoder {
+        self.encoder
+    }
+}
+
+impl Policy for GreedyPolicy {
+    fn act(&mut self, obs: &Obs) -> usize {
+        self.encoder.encode(obs, &mut self.features);
+        let x = Tensor::<2>::from_data(TensorData::new(self.features.clone(), [1, self.features.len()]), &self.device);
+        self.net.forward(x).argmax(1).into_scalar::<i64>() as usize
+    }
+}
+
+/// Checks the stored linear layers against the sizes the spec implies (input, hidden widths,
+/// outputs), so a checkpoint whose metadata disagrees with its tensors is an error, not a panic.
+fn check_shapes(spec: &NetSpec, ck: &Checkpoint) -> Result<(), String> {
+    let features = spec.features()?;
+    let mut sizes = vec![features];
+    sizes.extend(&spec.hidden);
+    let mut expect: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, w) in sizes.windows(2).enumerate() {
+        expect.push((format!("hidden.{i}.weight"), vec![w[0], w[1]]));
+    }
+    let last = *sizes.last().expect("the input size");
+    expect.push(("head.weight".into(), vec![last, spec.n_actions * spec.atoms()]));
+    if spec.dueling {
+        expect.push(("value.weight".into(), vec![last, spec.atoms()]));
+    }
+    for (name, shape) in expect {
+        match ck.tensors.get(&name) {
+            Some(t) if t.shape == shape => {}
+            Some(t) => {
+                return Err(format!("tensor '{name}' has shape {:?} but the metadata implies {shape:?}", t.shape))
+            }
+            None => return Err(format!("tensor '{name}' is missing")),
+        }
+    }
+    Ok(())
 }
 
 /// The outcome of an evaluation.

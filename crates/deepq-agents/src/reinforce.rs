@@ -8,18 +8,19 @@
 //! the same `deepq eval` / `deepq play` path as DQN's.
 
 use crate::checkpoint;
-use crate::dqn::{Devices, DqnError, ObsEncoder};
-use crate::network::{named_params, NetSpec, QNetwork};
+use crate::common::{AgentError, ControlConfig, ObsEncoder, Outcome, RunControl, RunSpec, Trainee};
+use crate::nets::{named_params, NetSpec, QNetwork};
 use crate::observer::{EpisodeRecord, Observer};
+use crate::policy::{GreedyPolicy, Policy};
 use crate::util::{flush_denormals_to_zero, rng_for};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::activation::log_softmax;
-use deepq_env::{make_with, EnvKwargs};
+use deepq_env::make_with;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// REINFORCE hyperparameters (`[reinforce]` in a config).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,74 +126,56 @@ pub fn sample_softmax(logits: &[f32], u: f32) -> usize {
 
 /// Everything a REINFORCE run needs besides its observer.
 pub struct ReinforceRun<'a> {
-    /// Environment id.
-    pub env_id: &'a str,
-    /// Environment kwargs.
-    pub kwargs: &'a EnvKwargs,
+    /// The env, length, seed and files of the run (REINFORCE writes no resume checkpoint and
+    /// no videos).
+    pub spec: RunSpec<'a>,
     /// Hyperparameters.
     pub cfg: &'a ReinforceConfig,
-    /// Training length in env steps.
-    pub total_steps: u64,
-    /// Master seed.
-    pub seed: u64,
-    /// Where `best`/`final` checkpoints go (`None`: none are written).
-    pub checkpoint_dir: Option<&'a Path>,
-    /// Compute devices.
-    pub devices: Devices,
-}
-
-/// What a REINFORCE run did.
-#[derive(Debug, Clone)]
-pub struct ReinforceOutcome {
-    /// Env steps taken.
-    pub env_steps: u64,
-    /// Training episodes finished.
-    pub episodes: u64,
-    /// Gradient steps.
-    pub updates: u64,
-    /// Env step at which the 100-episode mean reached `reward_bound`.
-    pub solved_at_step: Option<u64>,
-    /// Whether the observer asked to stop (Ctrl-C).
-    pub interrupted: bool,
-    /// Best 100-episode training mean (from episode 10 on).
-    pub best_score: Option<f64>,
-    /// The checkpoint of the best 100-episode mean.
-    pub best_checkpoint: Option<PathBuf>,
 }
 
 /// Names of the per-episode scalars of [`train`] (values of the latest update).
 pub const SCALARS: [&str; 2] = ["loss", "entropy"];
 
-/// Trains a softmax policy with REINFORCE.
-pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<ReinforceOutcome, DqnError> {
-    let cfg = run.cfg;
-    cfg.validate().map_err(DqnError::Config)?;
-    flush_denormals_to_zero();
-    let mut env = make_with(run.env_id, run.kwargs)?;
-    let encoder = ObsEncoder::for_space(env.observation_space(), 1.0);
-    let spec = NetSpec::mlp(encoder.dim(), env.n_actions(), &cfg.hidden, false);
-    run.devices.infer.seed(run.seed);
-    run.devices.train.seed(run.seed);
-    let mut policy: QNetwork = spec.init(&run.devices.train);
-    let mut optim: ModuleOptimizer = AdamConfig::new().init();
-    let mut rng = rng_for(run.seed, 3);
-    let meta = checkpoint_meta(run, &spec, encoder);
-    observer.begin(&SCALARS, run.total_steps);
+/// The policy network as the run control sees it.
+struct PolicyTrainee<'a> {
+    policy: &'a QNetwork,
+    encoder: ObsEncoder,
+    device: &'a burn::prelude::Device,
+    meta: &'a Meta,
+}
 
-    let mut out = ReinforceOutcome {
-        env_steps: 0,
-        episodes: 0,
-        updates: 0,
-        solved_at_step: None,
-        interrupted: false,
-        best_score: None,
-        best_checkpoint: None,
-    };
-    let mut recent: Vec<f64> = Vec::new();
+impl Trainee for PolicyTrainee<'_> {
+    fn greedy_policy(&mut self) -> Box<dyn Policy + '_> {
+        Box::new(GreedyPolicy::new(self.policy.valid(), self.encoder, self.device.clone()))
+    }
+    fn save_policy(&mut self, path: &Path, step: u64) -> Result<(), AgentError> {
+        Ok(checkpoint::save(path, &named_params(self.policy), &self.meta.with_step(step))?)
+    }
+}
+
+/// Trains a softmax policy with REINFORCE.
+pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, AgentError> {
+    let (cfg, spec) = (run.cfg, &run.spec);
+    cfg.validate().map_err(AgentError::Config)?;
+    flush_denormals_to_zero();
+    let mut env = make_with(spec.env_id, spec.kwargs)?;
+    let encoder = ObsEncoder::for_space(env.observation_space(), 1.0);
+    let net = NetSpec::mlp(encoder.dim(), env.n_actions(), &cfg.hidden, false);
+    spec.devices.infer.seed(spec.seed);
+    spec.devices.train.seed(spec.seed);
+    let mut policy: QNetwork = net.init(&spec.devices.train);
+    let mut optim: ModuleOptimizer = AdamConfig::new().init();
+    let mut rng = rng_for(spec.seed, 3);
+    let meta = checkpoint_meta(spec, &net, encoder);
+    let control_cfg =
+        ControlConfig { reward_bound: cfg.reward_bound, max_episodes: cfg.max_episodes, ..ControlConfig::default() };
+    let mut control = RunControl::new(&control_cfg, spec, observer, &SCALARS, None)?;
+
+    let (mut env_steps, mut episodes, mut updates) = (0u64, 0u64, 0u64);
     let (mut last_loss, mut last_entropy) = (f64::NAN, f64::NAN);
     let mut features = vec![0.0f32; encoder.dim()];
-    let mut obs = env.reset(Some(run.seed)).0;
-    'training: while out.env_steps < run.total_steps {
+    let mut obs = env.reset(Some(spec.seed)).0;
+    'training: while env_steps < spec.total_steps {
         // 1. Play `batch_episodes` episodes with the current policy (inference copy).
         let acting = policy.valid();
         let (mut batch_obs, mut batch_actions, mut batch_returns) = (Vec::new(), Vec::new(), Vec::new());
@@ -201,64 +184,44 @@ pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<Rein
             loop {
                 encoder.encode(&obs, &mut features);
                 let x =
-                    Tensor::<2>::from_data(TensorData::new(features.clone(), [1, features.len()]), &run.devices.infer);
+                    Tensor::<2>::from_data(TensorData::new(features.clone(), [1, features.len()]), &spec.devices.infer);
                 let logits: Vec<f32> = acting.forward(x).into_data().try_into_vec_as::<f32>().expect("f32 logits");
                 let action = sample_softmax(&logits, rng.random::<f32>());
                 let step = env.step(action)?;
                 batch_obs.extend_from_slice(&features);
                 batch_actions.push(action as i64);
                 rewards.push(step.reward as f32);
-                out.env_steps += 1;
+                env_steps += 1;
                 if step.done() {
                     obs = env.reset(None).0;
                     break;
                 }
                 obs = step.obs;
             }
-            // 2. Returns-to-go; the episode is logged.
+            // 2. Returns-to-go; the episode goes to the run control (log, window, best, bound).
             batch_returns.extend(returns_to_go(&rewards, cfg.gamma as f32));
-            out.episodes += 1;
-            let ret: f64 = rewards.iter().map(|&r| r as f64).sum();
-            observer.on_episode(&EpisodeRecord {
-                step: out.env_steps,
-                episode: out.episodes,
-                ret,
+            episodes += 1;
+            let rec = EpisodeRecord {
+                step: env_steps,
+                episode: episodes,
+                ret: rewards.iter().map(|&r| r as f64).sum(),
                 length: rewards.len() as u64,
                 scalars: vec![last_loss, last_entropy],
-            });
-            recent.push(ret);
-            if recent.len() > 100 {
-                recent.remove(0);
-            }
-            let mean = recent.iter().sum::<f64>() / recent.len() as f64;
-            if out.episodes >= 10 && out.best_score.is_none_or(|b| mean > b) {
-                out.best_score = Some(mean);
-                if let Some(dir) = run.checkpoint_dir {
-                    let path = dir.join("best.safetensors");
-                    checkpoint::save(&path, &named_params(&policy), &meta.with_step(out.env_steps))?;
-                    out.best_checkpoint = Some(path);
-                }
-            }
-            if cfg.reward_bound.is_some_and(|b| recent.len() >= 100 && mean >= b) {
-                out.solved_at_step = Some(out.env_steps);
-            }
-            out.interrupted = observer.stop_requested();
-            if out.solved_at_step.is_some()
-                || out.interrupted
-                || cfg.max_episodes.is_some_and(|m| out.episodes >= m)
-                || out.env_steps >= run.total_steps
-            {
+            };
+            let device = spec.devices.infer.clone();
+            control.end_episode(&rec, &mut PolicyTrainee { policy: &policy, encoder, device: &device, meta: &meta })?;
+            if control.should_stop() || env_steps >= spec.total_steps {
                 break 'training;
             }
         }
-        observer.on_progress(out.env_steps);
+        control.observer().on_progress(env_steps);
 
         // 3. One policy-gradient step on the batch.
         if cfg.normalize_returns {
             normalize(&mut batch_returns);
         }
         let n = batch_actions.len();
-        let dev = &run.devices.train;
+        let dev = &spec.devices.train;
         let x = Tensor::<2>::from_data(TensorData::new(batch_obs, [n, encoder.dim()]), dev);
         let actions = Tensor::<2, Int>::from_data(TensorData::new(batch_actions, [n, 1]), dev);
         let returns = Tensor::<1>::from_data(TensorData::new(batch_returns, [n]), dev);
@@ -270,16 +233,28 @@ pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<Rein
         last_loss = loss.into_scalar::<f32>() as f64;
         last_entropy = entropy.into_scalar::<f32>() as f64;
         if !last_loss.is_finite() {
-            return Err(DqnError::NonFiniteLoss { step: out.env_steps, update: out.updates, value: last_loss as f32 });
+            let kept = spec.checkpoint("best").is_some_and(|p| p.exists());
+            return Err(AgentError::Diverged {
+                what: "loss",
+                step: env_steps,
+                update: updates,
+                value: last_loss as f32,
+                kept: if kept { ", the best checkpoint so far is kept" } else { "" },
+                hint: "Lower reinforce.lr",
+            });
         }
         policy = optim.step(cfg.lr, policy, grads);
-        out.updates += 1;
+        updates += 1;
     }
-    observer.on_progress(out.env_steps);
-    if let Some(dir) = run.checkpoint_dir {
-        checkpoint::save(&dir.join("final.safetensors"), &named_params(&policy), &meta.with_step(out.env_steps))?;
-    }
-    Ok(out)
+    control.observer().on_progress(env_steps);
+    let final_checkpoint = match spec.checkpoint("final") {
+        Some(path) => {
+            checkpoint::save(&path, &named_params(&policy), &meta.with_step(env_steps))?;
+            Some(path)
+        }
+        None => None,
+    };
+    Ok(control.finish(env_steps, episodes, updates, final_checkpoint))
 }
 
 /// Checkpoint metadata: a policy network that `GreedyPolicy::from_checkpoint` can load.
@@ -293,7 +268,7 @@ impl Meta {
     }
 }
 
-fn checkpoint_meta(run: &ReinforceRun<'_>, spec: &NetSpec, encoder: ObsEncoder) -> Meta {
+fn checkpoint_meta(run: &RunSpec<'_>, spec: &NetSpec, encoder: ObsEncoder) -> Meta {
     Meta(HashMap::from([
         ("deepq.kind".to_string(), "reinforce".to_string()),
         ("deepq.env_id".to_string(), run.env_id.to_string()),
@@ -308,6 +283,7 @@ fn checkpoint_meta(run: &ReinforceRun<'_>, spec: &NetSpec, encoder: ObsEncoder) 
 mod tests {
     use super::*;
     use crate::observer::RecordingObserver;
+    use deepq_env::EnvKwargs;
 
     #[test]
     fn returns_to_go_discount_backwards_from_the_end() {
@@ -358,19 +334,24 @@ mod tests {
         let cfg = ReinforceConfig { reward_bound: Some(195.0), ..Default::default() };
         let kwargs = EnvKwargs::default();
         let run = ReinforceRun {
-            env_id: "CartPole-v1",
-            kwargs: &kwargs,
+            spec: RunSpec {
+                env_id: "CartPole-v1",
+                kwargs: &kwargs,
+                total_steps: 1_000_000,
+                seed: 0,
+                checkpoint_dir: None,
+                resume_from: None,
+                video_dir: None,
+                devices: crate::common::Devices::cpu(),
+            },
             cfg: &cfg,
-            total_steps: 1_000_000,
-            seed: 0,
-            checkpoint_dir: None,
-            devices: Devices::cpu(),
         };
         let mut obs = RecordingObserver::default();
         let out = train(&run, &mut obs).unwrap();
         let first: f64 = obs.episodes[..20].iter().map(|e| e.ret).sum::<f64>() / 20.0;
         assert!(first < 60.0, "the untrained policy should be poor, got {first}");
         assert!(out.solved_at_step.is_some(), "not solved: best 100-episode mean {:?}", out.best_score);
+        assert_eq!(out.stopped_by, crate::common::StopReason::Solved);
         assert_eq!(obs.scalar_names, SCALARS.to_vec());
     }
 }

@@ -53,6 +53,14 @@ pub fn flush_denormals_to_zero() {
     }
 }
 
+/// The machine's physical memory in bytes (`MemTotal` of `/proc/meminfo`), if known.
+pub fn total_memory_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 /// Pearson's chi-square statistic of `counts` against a uniform distribution (tests of
 /// sampling uniformity; with 10 bins, 27.88 is the p = 0.001 critical value).
 pub fn chi_square_uniform(counts: &[usize]) -> f64 {

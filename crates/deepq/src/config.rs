@@ -113,11 +113,14 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "cartpole-pixels-tutorial", toml: include_str!("../presets/cartpole-pixels-tutorial.toml") },
     Preset { name: "cartpole-pixels", toml: include_str!("../presets/cartpole-pixels.toml") },
     Preset { name: "cartpole-reinforce", toml: include_str!("../presets/cartpole-reinforce.toml") },
+    Preset { name: "cartpole-rainbow", toml: include_str!("../presets/cartpole-rainbow.toml") },
+    Preset { name: "cartpole-c51", toml: include_str!("../presets/cartpole-c51.toml") },
     Preset { name: "pong-lapan", toml: include_str!("../presets/pong-lapan.toml") },
     Preset { name: "breakout-homework", toml: include_str!("../presets/breakout-homework.toml") },
     Preset { name: "breakout-ram-ucla", toml: include_str!("../presets/breakout-ram-ucla.toml") },
     Preset { name: "pong", toml: include_str!("../presets/pong.toml") },
     Preset { name: "breakout", toml: include_str!("../presets/breakout.toml") },
+    Preset { name: "pong-rainbow", toml: include_str!("../presets/pong-rainbow.toml") },
 ];
 
 /// Finds a preset by name.
@@ -221,9 +224,9 @@ fn is_optional_key(key: &str) -> bool {
             | "env.is_slippery"
             | "env.max_episode_steps"
             | "tabular.solve_threshold"
-            | "dqn.reward_bound"
-            | "dqn.eval_bound"
-            | "dqn.max_episodes"
+            | "dqn.run.reward_bound"
+            | "dqn.run.eval_bound"
+            | "dqn.run.max_episodes"
             | "env.wrapper"
             | "env.obs_type"
             | "env.frameskip"

@@ -15,9 +15,9 @@ const SHORT: [&str; 10] = [
     "--set",
     "dqn.learning_starts=500",
     "--set",
-    "dqn.eval_every=1000",
+    "dqn.run.eval_every=1000",
     "--set",
-    "dqn.checkpoint_every=2000",
+    "dqn.run.checkpoint_every=2000",
     "--set",
     "eval.episodes=5",
 ];
@@ -93,9 +93,9 @@ fn killed_run_resumes_with_the_same_counters_and_epsilon() {
         "--set",
         "dqn.train_freq=4",
         "--set",
-        "dqn.eval_every=0",
+        "dqn.run.eval_every=0",
         "--set",
-        "dqn.checkpoint_every=5000",
+        "dqn.run.checkpoint_every=5000",
     ];
     let mut child = Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).stdout(Stdio::null()).spawn().unwrap();
     let resume = dir.join("checkpoints/resume.safetensors");
@@ -210,15 +210,15 @@ fn pixel_presets_train_a_few_episodes_from_the_screen() {
             "--out",
             dir.to_str().unwrap(),
             "--set",
-            "dqn.max_episodes=6",
+            "dqn.run.max_episodes=6",
             "--set",
             "dqn.learning_starts=60",
             "--set",
-            "dqn.batch_size=8",
+            "dqn.replay.batch_size=8",
             "--set",
-            "dqn.eval_every=40",
+            "dqn.run.eval_every=40",
             "--set",
-            "dqn.eval_episodes=1",
+            "dqn.run.eval_episodes=1",
             "--set",
             "eval.episodes=2",
         ]);
@@ -274,7 +274,7 @@ print(json.dumps({"shapes": {k: list(v.shape) for k, v in t.items()}, "env": met
 fn training_records_periodic_greedy_gifs_when_asked() {
     let dir = tmp("videos");
     let mut args =
-        vec!["train", "cartpole-cleanrl", "--quiet", "--out", dir.to_str().unwrap(), "--set", "dqn.video_every=20"];
+        vec!["train", "cartpole-cleanrl", "--quiet", "--out", dir.to_str().unwrap(), "--set", "dqn.run.video_every=20"];
     args.extend(SHORT);
     ok(&deepq(&args));
     let s = json(&dir.join("summary.json"));

@@ -7,7 +7,8 @@ use crate::progress::ProgressMode;
 use crate::run_dir::{self, EvalSummary, Summary};
 use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::checkpoint;
-use deepq_agents::dqn::{self, Devices, DqnRun, StopReason};
+use deepq_agents::common::{Outcome, RunSpec};
+use deepq_agents::dqn::{self, Devices, DqnRun};
 use deepq_agents::policy::{evaluate, Policy};
 use deepq_agents::reinforce::{self, ReinforceRun};
 use deepq_agents::tabular;
@@ -143,74 +144,56 @@ fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Opt
     let cfg = c.dqn.as_ref().ok_or_else(|| anyhow!("missing [dqn] table"))?;
     let ckpt_dir = dir.join("checkpoints");
     let video_dir = dir.join("videos");
-    let run = DqnRun {
-        env_id: &c.env_id,
-        kwargs: &c.env,
-        cfg,
-        total_steps: c.total_steps,
-        seed: c.seed,
-        checkpoint_dir: Some(&ckpt_dir),
-        resume_from,
-        video_dir: Some(&video_dir),
-        devices: Devices::by_name(&c.device).map_err(|e| anyhow!("{e}"))?,
-    };
+    let run = DqnRun { spec: run_spec(c, &ckpt_dir, resume_from, Some(&video_dir))?, cfg };
     let start = Instant::now();
     let out = dqn::train(&run, logger)?;
-    let wall = start.elapsed().as_secs_f64();
-    let (eval, threshold, solved) = evaluate_network_run(
-        c,
-        &ckpt_dir,
-        &out.best_checkpoint,
-        cfg.eval_bound.or(cfg.reward_bound),
-        out.solved_at_step,
-    )?;
-    let stopped_by = match out.stopped_by {
-        StopReason::TotalSteps => "total_steps",
-        StopReason::Solved => "solved",
-        StopReason::Interrupted => "interrupted",
-        StopReason::MaxEpisodes => "max_episodes",
-    };
-    Ok(Summary {
-        threshold,
-        solved,
-        solved_at_step: out.solved_at_step,
-        stopped_by: stopped_by.into(),
-        eval,
-        ..counts(c, out.env_steps, out.episodes, out.updates, wall)
-    })
+    network_summary(c, &ckpt_dir, &out, cfg.run.eval_bound.or(cfg.run.reward_bound), start)
 }
 
 fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Summary> {
     let cfg = c.reinforce.as_ref().ok_or_else(|| anyhow!("missing [reinforce] table"))?;
     let ckpt_dir = dir.join("checkpoints");
-    let run = ReinforceRun {
-        env_id: &c.env_id,
-        kwargs: &c.env,
-        cfg,
-        total_steps: c.total_steps,
-        seed: c.seed,
-        checkpoint_dir: Some(&ckpt_dir),
-        devices: Devices::by_name(&c.device).map_err(|e| anyhow!("{e}"))?,
-    };
+    let run = ReinforceRun { spec: run_spec(c, &ckpt_dir, None, None)?, cfg };
     let start = Instant::now();
     let out = reinforce::train(&run, logger)?;
+    network_summary(c, &ckpt_dir, &out, cfg.reward_bound, start)
+}
+
+/// The run description every network algorithm takes.
+fn run_spec<'a>(
+    c: &'a RunConfig,
+    ckpt_dir: &'a Path,
+    resume_from: Option<&'a Path>,
+    video_dir: Option<&'a Path>,
+) -> Result<RunSpec<'a>> {
+    Ok(RunSpec {
+        env_id: &c.env_id,
+        kwargs: &c.env,
+        total_steps: c.total_steps,
+        seed: c.seed,
+        checkpoint_dir: Some(ckpt_dir),
+        resume_from,
+        video_dir,
+        devices: Devices::by_name(&c.device).map_err(|e| anyhow!("{e}"))?,
+    })
+}
+
+/// The summary of a network run: its counters and the final evaluation of its best (else final)
+/// checkpoint.
+fn network_summary(
+    c: &RunConfig,
+    ckpt_dir: &Path,
+    out: &Outcome,
+    bound: Option<f64>,
+    start: Instant,
+) -> Result<Summary> {
     let wall = start.elapsed().as_secs_f64();
-    let (eval, threshold, solved) =
-        evaluate_network_run(c, &ckpt_dir, &out.best_checkpoint, cfg.reward_bound, out.solved_at_step)?;
-    let stopped_by = if out.interrupted {
-        "interrupted"
-    } else if out.solved_at_step.is_some() {
-        "solved"
-    } else if cfg.max_episodes.is_some_and(|m| out.episodes >= m) {
-        "max_episodes"
-    } else {
-        "total_steps"
-    };
+    let (eval, threshold, solved) = evaluate_network_run(c, ckpt_dir, &out.best_checkpoint, bound, out.solved_at_step)?;
     Ok(Summary {
         threshold,
         solved,
         solved_at_step: out.solved_at_step,
-        stopped_by: stopped_by.into(),
+        stopped_by: out.stopped_by.name().into(),
         eval,
         ..counts(c, out.env_steps, out.episodes, out.updates, wall)
     })

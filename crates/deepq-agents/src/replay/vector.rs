@@ -1,28 +1,11 @@
-//! Uniform experience replay for vector observations: a preallocated ring buffer that keeps
-//! `terminated` and `truncated` apart and samples batches without per-sample allocation.
+//! Transition storage for vector observations: a preallocated ring of float rows that keeps
+//! `terminated` and `truncated` apart.
 
-use rand::Rng;
-
-/// A batch of transitions laid out for tensors (row-major, `batch x obs_dim`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Batch {
-    /// Observations.
-    pub obs: Vec<f32>,
-    /// Actions.
-    pub actions: Vec<i64>,
-    /// Rewards.
-    pub rewards: Vec<f32>,
-    /// Next observations (the real final observation on truncation).
-    pub next_obs: Vec<f32>,
-    /// 1.0 where the episode terminated (no bootstrap), else 0.0. Truncation is 0.0.
-    pub terminated: Vec<f32>,
-    /// Buffer slots the rows came from.
-    pub indices: Vec<usize>,
-}
+use super::{Scalars, Storage, Transition};
 
 /// A fixed-capacity ring buffer of `(obs, action, reward, next_obs, terminated, truncated)`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReplayBuffer {
+pub struct VectorStorage {
     capacity: usize,
     obs_dim: usize,
     obs: Vec<f32>,
@@ -35,7 +18,7 @@ pub struct ReplayBuffer {
     len: usize,
 }
 
-impl ReplayBuffer {
+impl VectorStorage {
     /// Allocates a buffer of `capacity` transitions of `obs_dim` floats each.
     pub fn new(capacity: usize, obs_dim: usize) -> Self {
         assert!(capacity > 0, "replay capacity must be positive");
@@ -95,28 +78,6 @@ impl ReplayBuffer {
         self.len = (self.len + 1).min(self.capacity);
     }
 
-    /// Samples `batch_size` transitions uniformly with replacement into `out` (reusing its
-    /// allocations). Panics if the buffer is empty.
-    pub fn sample_into<R: Rng>(&self, batch_size: usize, rng: &mut R, out: &mut Batch) {
-        assert!(self.len > 0, "cannot sample an empty replay buffer");
-        let d = self.obs_dim;
-        out.obs.resize(batch_size * d, 0.0);
-        out.next_obs.resize(batch_size * d, 0.0);
-        out.actions.resize(batch_size, 0);
-        out.rewards.resize(batch_size, 0.0);
-        out.terminated.resize(batch_size, 0.0);
-        out.indices.resize(batch_size, 0);
-        for row in 0..batch_size {
-            let i = rng.random_range(0..self.len);
-            out.indices[row] = i;
-            out.obs[row * d..(row + 1) * d].copy_from_slice(&self.obs[i * d..(i + 1) * d]);
-            out.next_obs[row * d..(row + 1) * d].copy_from_slice(&self.next_obs[i * d..(i + 1) * d]);
-            out.actions[row] = self.actions[i] as i64;
-            out.rewards[row] = self.rewards[i];
-            out.terminated[row] = if self.terminated[i] { 1.0 } else { 0.0 };
-        }
-    }
-
     /// The transition in slot `i`: `(obs, action, reward, next_obs, terminated, truncated)`.
     pub fn get(&self, i: usize) -> (&[f32], usize, f32, &[f32], bool, bool) {
         let d = self.obs_dim;
@@ -153,7 +114,7 @@ impl ReplayBuffer {
         out
     }
 
-    /// Rebuilds a buffer from [`ReplayBuffer::to_bytes`]; errors on malformed input.
+    /// Rebuilds a buffer from [`VectorStorage::to_bytes`]; errors on malformed input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
         let mut r = Reader { bytes, at: 0 };
         let capacity = r.u64()? as usize;
@@ -163,7 +124,7 @@ impl ReplayBuffer {
         if capacity == 0 || len > capacity || pos >= capacity || obs_dim == 0 || obs_dim > 1 << 24 {
             return Err("replay header is inconsistent".into());
         }
-        let mut buf = ReplayBuffer::new(capacity, obs_dim);
+        let mut buf = VectorStorage::new(capacity, obs_dim);
         let nd = len * obs_dim;
         for v in buf.obs[..nd].iter_mut() {
             *v = f32::from_le_bytes(r.take::<4>()?);
@@ -192,6 +153,79 @@ impl ReplayBuffer {
     }
 }
 
+impl Storage for VectorStorage {
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn tail(&self) -> usize {
+        if self.len < self.capacity {
+            0
+        } else {
+            self.pos
+        }
+    }
+    fn slot_at(&self, k: usize) -> usize {
+        // Before the ring wraps the filled slots are 0..len; after, every slot is filled.
+        k
+    }
+    fn is_valid(&self, slot: usize) -> bool {
+        slot < self.len
+    }
+    fn push(&mut self, t: &Transition<'_>) -> usize {
+        let slot = self.pos;
+        VectorStorage::push(self, t.obs_features, t.action, t.reward, t.next_features, t.terminated, t.truncated);
+        slot
+    }
+    fn scalars(&self, slot: usize) -> Scalars {
+        Scalars {
+            action: self.actions[slot] as usize,
+            reward: self.rewards[slot],
+            terminated: self.terminated[slot],
+            truncated: self.truncated[slot],
+        }
+    }
+    fn successor(&self, slot: usize) -> Option<usize> {
+        let newest = (self.pos + self.capacity - 1) % self.capacity;
+        if slot == newest || self.terminated[slot] || self.truncated[slot] {
+            return None;
+        }
+        let next = (slot + 1) % self.capacity;
+        let d = self.obs_dim;
+        // The next slot continues the episode only if it starts where this one ended (after a
+        // resume the episode in flight was dropped and a new one began without a done flag).
+        (next < self.len && self.next_obs[slot * d..(slot + 1) * d] == self.obs[next * d..(next + 1) * d])
+            .then_some(next)
+    }
+    fn row_len(&self) -> usize {
+        self.obs_dim
+    }
+    fn write_row(&self, slot: usize, next: bool, out: &mut [f32]) {
+        let d = self.obs_dim;
+        let src = if next { &self.next_obs } else { &self.obs };
+        out.copy_from_slice(&src[slot * d..(slot + 1) * d]);
+    }
+    fn stored_bytes(&self) -> usize {
+        VectorStorage::stored_bytes(self)
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        VectorStorage::to_bytes(self)
+    }
+    fn load_bytes(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let loaded = VectorStorage::from_bytes(bytes)?;
+        if loaded.capacity != self.capacity || loaded.obs_dim != self.obs_dim {
+            return Err(format!(
+                "the saved replay holds {} transitions of {} features, this run needs {} of {}",
+                loaded.capacity, loaded.obs_dim, self.capacity, self.obs_dim
+            ));
+        }
+        *self = loaded;
+        Ok(())
+    }
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -212,10 +246,9 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::util::rng_for;
 
-    fn filled(capacity: usize, n: usize) -> ReplayBuffer {
-        let mut b = ReplayBuffer::new(capacity, 2);
+    fn filled(capacity: usize, n: usize) -> VectorStorage {
+        let mut b = VectorStorage::new(capacity, 2);
         for i in 0..n {
             let x = i as f32;
             b.push(&[x, -x], i % 3, x * 0.5, &[x + 1.0, -x - 1.0], i % 5 == 4, i % 7 == 6);
@@ -233,6 +266,7 @@ mod tests {
         assert_eq!(b.get(2).0, &[2.0, -2.0]);
         assert_eq!(b.get(3).3, &[4.0, -4.0]);
         assert!(b.get(0).4, "transition 4 terminated");
+        assert_eq!(Storage::tail(&b), 2);
     }
 
     #[test]
@@ -240,42 +274,21 @@ mod tests {
         let b = filled(16, 8);
         let (_, _, _, _, term, trunc) = b.get(6);
         assert!(!term && trunc);
-        let mut batch = Batch::default();
-        let mut rng = rng_for(0, 0);
-        b.sample_into(64, &mut rng, &mut batch);
-        for (row, &i) in batch.indices.iter().enumerate() {
-            let expected = if b.get(i).4 { 1.0 } else { 0.0 };
-            assert_eq!(batch.terminated[row], expected);
-            assert_eq!(&batch.next_obs[row * 2..row * 2 + 2], b.get(i).3);
-            assert_eq!(batch.actions[row], b.get(i).1 as i64);
-        }
+        let s = b.scalars(4);
+        assert!(s.terminated && !s.truncated);
     }
 
     #[test]
-    fn sampling_is_uniform_over_stored_slots() {
-        let b = filled(10, 25);
-        let mut rng = rng_for(1, 0);
-        let mut counts = [0usize; 10];
-        let mut batch = Batch::default();
-        let draws = 200_000 / 50;
-        for _ in 0..draws {
-            b.sample_into(50, &mut rng, &mut batch);
-            for &i in &batch.indices {
-                counts[i] += 1;
-            }
-        }
-        // Chi-square with 9 degrees of freedom; 27.88 is the p = 0.001 critical value.
-        let chi2 = crate::util::chi_square_uniform(&counts);
-        assert!(chi2 < 27.88, "chi2 = {chi2}, counts {counts:?}");
-    }
-
-    #[test]
-    fn only_filled_slots_are_sampled() {
-        let b = filled(100, 3);
-        let mut rng = rng_for(2, 0);
-        let mut batch = Batch::default();
-        b.sample_into(1000, &mut rng, &mut batch);
-        assert!(batch.indices.iter().all(|&i| i < 3));
+    fn successors_follow_the_episode_and_stop_at_its_end_and_at_the_newest() {
+        let b = filled(16, 8);
+        assert_eq!(b.successor(0), Some(1));
+        assert_eq!(b.successor(4), None, "terminated");
+        assert_eq!(b.successor(6), None, "truncated");
+        assert_eq!(b.successor(7), None, "newest");
+        // After wrap-around the successor of the last slot is slot 0.
+        let b = filled(4, 6);
+        assert_eq!(b.successor(3), Some(0));
+        assert_eq!(b.successor(0), None, "transition 4 terminated");
     }
 
     #[test]
@@ -283,8 +296,8 @@ mod tests {
         for (cap, n) in [(8, 5), (8, 13)] {
             let b = filled(cap, n);
             let bytes = b.to_bytes();
-            assert_eq!(ReplayBuffer::from_bytes(&bytes).unwrap(), b);
-            assert!(ReplayBuffer::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+            assert_eq!(VectorStorage::from_bytes(&bytes).unwrap(), b);
+            assert!(VectorStorage::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         }
     }
 }

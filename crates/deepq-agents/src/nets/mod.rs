@@ -1,20 +1,51 @@
-//! Q-networks on burn: optional convolutional layers (with optional BatchNorm) for image
-//! observations, then an MLP with configurable hidden sizes and an optional dueling head,
-//! plus the parameter plumbing every learner needs (named export for safetensors, loading,
-//! Polyak averaging).
+//! Q-networks on burn: a trunk (optional convolutions with optional BatchNorm for image
+//! observations, then hidden fully connected layers) and a head ([`QHead`]: scalar, dueling,
+//! distributional or dueling-distributional), each fully connected layer optionally noisy
+//! ([`noisy`]). [`params`] holds the parameter plumbing (named export, loading, Polyak
+//! averaging) and [`distributional`] the C51 support and projection.
 
-use crate::checkpoint::Tensor as StoredTensor;
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
+pub mod distributional;
+pub mod noisy;
+pub mod params;
+
+pub use distributional::Support;
+pub use params::{load_params, load_params_with_ids, named_params, param_ids, soft_update};
+
+use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::relu;
+use burn::tensor::activation::{relu, softmax};
+use noisy::{noisy_forward, LayerNoise, NoiseScale};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// One convolution: `[output channels, kernel size, stride]` (square kernel, no padding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvSpec(pub usize, pub usize, pub usize);
+
+/// What the network's head computes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QHead {
+    /// One linear layer of Q-values.
+    Scalar,
+    /// `Q = V + A - mean_a A` (Wang et al. 2016).
+    Dueling,
+    /// A categorical return distribution per action (C51).
+    Distributional(Support),
+    /// Dueling streams of atom logits: `logits = V + A - mean_a A`, per atom.
+    DuelingDistributional(Support),
+}
+
+impl QHead {
+    /// The support of a distributional head.
+    pub fn support(&self) -> Option<Support> {
+        match *self {
+            QHead::Distributional(s) | QHead::DuelingDistributional(s) => Some(s),
+            _ => None,
+        }
+    }
+}
 
 /// The shape of a Q-network (stored in checkpoints so `eval`/`play` can rebuild it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +67,12 @@ pub struct NetSpec {
     /// BatchNorm after each convolution (the PyTorch DQN tutorial's network).
     #[serde(default)]
     pub batch_norm: bool,
+    /// A categorical return distribution per action (C51) on this support; `None`: scalar Q.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distributional: Option<Support>,
+    /// Noisy fully connected layers with this initial `sigma0` (`None`: ordinary layers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noisy_sigma0: Option<f64>,
 }
 
 impl NetSpec {
@@ -49,11 +86,42 @@ impl NetSpec {
             input_shape: vec![],
             conv: vec![],
             batch_norm: false,
+            distributional: None,
+            noisy_sigma0: None,
         }
+    }
+
+    /// The head this spec builds.
+    pub fn head(&self) -> QHead {
+        match (self.dueling, self.distributional) {
+            (false, None) => QHead::Scalar,
+            (true, None) => QHead::Dueling,
+            (false, Some(s)) => QHead::Distributional(s),
+            (true, Some(s)) => QHead::DuelingDistributional(s),
+        }
+    }
+
+    /// Outputs per action (atoms of a distributional head, else 1).
+    pub fn atoms(&self) -> usize {
+        self.distributional.map_or(1, |s| s.atoms)
     }
 
     /// Checks that the convolutions fit the input, returning the flattened feature size.
     pub fn features(&self) -> Result<usize, String> {
+        if self.n_actions == 0 || self.obs_dim == 0 {
+            return Err(format!("a network needs inputs and actions, got {} and {}", self.obs_dim, self.n_actions));
+        }
+        if self.hidden.contains(&0) {
+            return Err("hidden layer sizes must be positive".into());
+        }
+        if let Some(s) = self.distributional {
+            s.validate()?;
+        }
+        if let Some(s) = self.noisy_sigma0 {
+            if !(s >= 0.0 && s.is_finite()) {
+                return Err(format!("noisy sigma0 must be a finite number >= 0, got {s}"));
+            }
+        }
         if self.conv.is_empty() {
             return Ok(self.obs_dim);
         }
@@ -63,7 +131,7 @@ impl NetSpec {
                 self.input_shape
             ));
         };
-        if c * h * w != self.obs_dim {
+        if c.checked_mul(h).and_then(|x| x.checked_mul(w)) != Some(self.obs_dim) {
             return Err(format!("input shape {:?} does not have {} elements", self.input_shape, self.obs_dim));
         }
         let mut channels = c;
@@ -82,8 +150,9 @@ impl NetSpec {
     }
 
     /// Builds a freshly initialised network on `device` (PyTorch's default init for linear
-    /// layers: weights and biases uniform in `+-1/sqrt(fan_in)`). Panics if the spec is
-    /// inconsistent; call [`NetSpec::features`] first to get an error instead.
+    /// layers: weights and biases uniform in `+-1/sqrt(fan_in)`; noise scales
+    /// `sigma0 / sqrt(fan_in)`). Panics if the spec is inconsistent; call [`NetSpec::features`]
+    /// first to get an error instead.
     pub fn init(&self, device: &Device) -> QNetwork {
         let features = self.features().expect("a consistent network spec");
         let mut in_channels = self.input_shape.first().copied().unwrap_or(0);
@@ -98,20 +167,58 @@ impl NetSpec {
         }
         let mut sizes = vec![features];
         sizes.extend(&self.hidden);
-        let hidden = sizes.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
+        let hidden: Vec<Linear> = sizes.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
         let last = *sizes.last().expect("sizes has the input");
-        QNetwork {
-            convs,
-            norms,
-            input_shape: self.input_shape.clone(),
-            hidden,
-            head: LinearConfig::new(last, self.n_actions).init(device),
-            value: self.dueling.then(|| LinearConfig::new(last, 1).init(device)),
+        let atoms = self.atoms();
+        let head = LinearConfig::new(last, self.n_actions * atoms).init(device);
+        let value = self.dueling.then(|| LinearConfig::new(last, atoms).init(device));
+        let noise = self.noisy_sigma0.map(|sigma0| {
+            let scale = |l: &Linear| {
+                let [i, o] = l.weight.dims();
+                NoiseScale::new(i, o, sigma0, device)
+            };
+            NoiseScales {
+                hidden: hidden.iter().map(scale).collect(),
+                head: scale(&head),
+                value: value.as_ref().map(scale),
+            }
+        });
+        let support = self.distributional.map(|s| s.values()).unwrap_or_default();
+        QNetwork { convs, norms, input_shape: self.input_shape.clone(), hidden, head, value, noise, atoms, support }
+    }
+}
+
+/// The noise scales of a noisy network's fully connected layers.
+#[derive(Module, Debug)]
+pub struct NoiseScales {
+    /// One per hidden layer.
+    pub hidden: Vec<NoiseScale>,
+    /// The head (Q-values, advantages or atom logits).
+    pub head: NoiseScale,
+    /// The value stream of a dueling head.
+    pub value: Option<NoiseScale>,
+}
+
+/// One noise sample for every noisy layer of a network (see [`QNetwork::sample_noise`]).
+#[derive(Debug, Clone)]
+pub struct NetNoise {
+    hidden: Vec<LayerNoise>,
+    head: LayerNoise,
+    value: Option<LayerNoise>,
+}
+
+impl NetNoise {
+    /// The same sample on another device (the inference copy of an autodiff network).
+    pub fn to_device(&self, device: &Device) -> Self {
+        Self {
+            hidden: self.hidden.iter().map(|n| n.to_device(device)).collect(),
+            head: self.head.to_device(device),
+            value: self.value.as_ref().map(|n| n.to_device(device)),
         }
     }
 }
 
-/// A Q-network: optional convolutions (+BatchNorm), an MLP, and a plain or dueling head.
+/// A Q-network: optional convolutions (+BatchNorm), an MLP, and one of the [`QHead`]s.
 #[derive(Module, Debug)]
 pub struct QNetwork {
     /// Convolutions (empty for an MLP).
@@ -122,15 +229,101 @@ pub struct QNetwork {
     pub input_shape: Vec<usize>,
     /// Hidden layers, each followed by ReLU.
     pub hidden: Vec<Linear>,
-    /// Q-values, or advantages when dueling.
+    /// Q-values, advantages, or atom logits (`n_actions * atoms` outputs).
     pub head: Linear,
-    /// State-value stream of a dueling network.
+    /// State-value stream of a dueling network (`atoms` outputs).
     pub value: Option<Linear>,
+    /// Noise scales of a noisy network.
+    pub noise: Option<NoiseScales>,
+    /// Atoms per action (1 for scalar heads).
+    pub atoms: usize,
+    /// Atom values of a distributional head (empty otherwise).
+    pub support: Vec<f32>,
 }
 
 impl QNetwork {
-    /// Q-values `[batch, n_actions]` of flattened observations `[batch, obs_dim]`.
+    /// Q-values `[batch, n_actions]` of flattened observations `[batch, obs_dim]`, with the mean
+    /// weights of noisy layers (evaluation, `deepq eval`/`play`). For a distributional head, the
+    /// expectation of each action's distribution.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        self.q_values(x, None)
+    }
+
+    /// Whether the fully connected layers are noisy.
+    pub fn is_noisy(&self) -> bool {
+        self.noise.is_some()
+    }
+
+    /// Whether the head is distributional.
+    pub fn is_distributional(&self) -> bool {
+        self.atoms > 1
+    }
+
+    /// A fresh noise sample for every noisy layer (`None` for an ordinary network).
+    pub fn sample_noise<R: Rng>(&self, rng: &mut R) -> Option<NetNoise> {
+        let scales = self.noise.as_ref()?;
+        let device = self.head.weight.val().device();
+        let mut draw = |s: &NoiseScale| LayerNoise::sample(s.dims(), rng, &device);
+        Some(NetNoise {
+            hidden: scales.hidden.iter().map(&mut draw).collect(),
+            head: draw(&scales.head),
+            value: scales.value.as_ref().map(&mut draw),
+        })
+    }
+
+    /// Q-values `[batch, n_actions]` with the given noise sample (`None`: mean weights).
+    pub fn q_values(&self, x: Tensor<2>, noise: Option<&NetNoise>) -> Tensor<2> {
+        if self.atoms == 1 {
+            let h = self.trunk(x, noise);
+            let head = self.fc(&self.head, |s| &s.head, |n| &n.head, noise, h.clone());
+            return match &self.value {
+                None => head,
+                Some(value) => {
+                    let v = self.fc(
+                        value,
+                        |s| s.value.as_ref().expect("noisy value"),
+                        |n| n.value.as_ref().expect("value noise"),
+                        noise,
+                        h,
+                    );
+                    dueling_combine(v, head)
+                }
+            };
+        }
+        let probs = softmax(self.logits(x, noise), 2);
+        let [b, a, n] = probs.dims();
+        let z = Tensor::<1>::from_data(TensorData::new(self.support.clone(), [n]), &probs.device()).reshape([1, 1, n]);
+        (probs * z).sum_dim(2).reshape([b, a])
+    }
+
+    /// Atom logits `[batch, n_actions, atoms]` of a distributional head (softmax over the last
+    /// axis gives the probabilities). Panics for scalar heads.
+    pub fn logits(&self, x: Tensor<2>, noise: Option<&NetNoise>) -> Tensor<3> {
+        assert!(self.atoms > 1, "logits need a distributional head");
+        let h = self.trunk(x, noise);
+        let [b, _] = h.dims();
+        let n = self.atoms;
+        let adv = self.fc(&self.head, |s| &s.head, |n| &n.head, noise, h.clone());
+        let actions = adv.dims()[1] / n;
+        let adv = adv.reshape([b, actions, n]);
+        match &self.value {
+            None => adv,
+            Some(value) => {
+                let v = self.fc(
+                    value,
+                    |s| s.value.as_ref().expect("noisy value"),
+                    |n| n.value.as_ref().expect("value noise"),
+                    noise,
+                    h,
+                );
+                let mean = adv.clone().mean_dim(1);
+                v.reshape([b, 1, n]) + adv - mean
+            }
+        }
+    }
+
+    /// The features after the convolutions and hidden layers.
+    fn trunk(&self, x: Tensor<2>, noise: Option<&NetNoise>) -> Tensor<2> {
         let mut h = x;
         if !self.convs.is_empty() {
             let [batch, _] = h.dims();
@@ -145,12 +338,24 @@ impl QNetwork {
             }
             h = img.flatten(1, 3);
         }
-        for layer in &self.hidden {
-            h = relu(layer.forward(h));
+        for (i, layer) in self.hidden.iter().enumerate() {
+            h = relu(self.fc(layer, |s| &s.hidden[i], |n| &n.hidden[i], noise, h));
         }
-        match &self.value {
-            None => self.head.forward(h),
-            Some(value) => dueling_combine(value.forward(h.clone()), self.head.forward(h)),
+        h
+    }
+
+    /// One fully connected layer, noisy when the network is noisy and noise is given.
+    fn fc(
+        &self,
+        layer: &Linear,
+        scale: impl Fn(&NoiseScales) -> &NoiseScale,
+        sample: impl Fn(&NetNoise) -> &LayerNoise,
+        noise: Option<&NetNoise>,
+        x: Tensor<2>,
+    ) -> Tensor<2> {
+        match (&self.noise, noise) {
+            (Some(scales), Some(n)) => noisy_forward(layer, scale(scales), sample(n), x),
+            _ => layer.forward(x),
         }
     }
 }
@@ -190,139 +395,10 @@ pub fn dueling_combine(value: Tensor<2>, advantage: Tensor<2>) -> Tensor<2> {
     value + advantage - mean
 }
 
-/// Every float parameter of `module`: its dotted path, its id and, when `with_values`, its
-/// values as a stored tensor.
-fn collect_params<M: Module>(module: &M, with_values: bool) -> Vec<(String, u64, Option<StoredTensor>)> {
-    struct Collect {
-        path: Vec<String>,
-        with_values: bool,
-        out: Vec<(String, u64, Option<StoredTensor>)>,
-    }
-    impl ModuleVisitor for Collect {
-        fn enter_module(&mut self, name: &str, _container: &str) {
-            self.path.push(name.to_string());
-        }
-        fn exit_module(&mut self, _name: &str, _container: &str) {
-            self.path.pop();
-        }
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            let stored = self.with_values.then(|| {
-                let t = param.val();
-                let shape = t.dims().to_vec();
-                let values: Vec<f32> = t.into_data().try_into_vec_as::<f32>().expect("f32 data");
-                StoredTensor::f32(shape, &values)
-            });
-            self.out.push((self.path.join("."), param.id.val(), stored));
-        }
-    }
-    let mut c = Collect { path: Vec::new(), with_values, out: Vec::new() };
-    module.visit(&mut c);
-    c.out
-}
-
-/// The [`ParamId`](burn::module::ParamId) of every float parameter by its dotted path (optimizer
-/// state is keyed by these ids, so a resumed run restores them).
-pub fn param_ids<M: Module>(module: &M) -> Vec<(String, u64)> {
-    collect_params(module, false).into_iter().map(|(path, id, _)| (path, id)).collect()
-}
-
-/// Every float parameter of `module` by its dotted path (`hidden.0.weight`, `head.bias`, ...),
-/// as stored tensors (f32, burn's layout: linear weights are `[in, out]`).
-pub fn named_params<M: Module>(module: &M) -> Vec<(String, StoredTensor)> {
-    collect_params(module, true).into_iter().map(|(path, _, t)| (path, t.expect("values collected"))).collect()
-}
-
-/// Replaces every float parameter of `module` with the stored tensor of the same path
-/// (`prefix` + path). Errors name a missing tensor or a shape mismatch.
-pub fn load_params<M: Module>(module: M, tensors: &HashMap<String, StoredTensor>, prefix: &str) -> Result<M, String> {
-    load_params_with_ids(module, tensors, prefix, None)
-}
-
-/// Like [`load_params`], and when `ids` is given also restores each parameter's id (by path).
-pub fn load_params_with_ids<M: Module>(
-    module: M,
-    tensors: &HashMap<String, StoredTensor>,
-    prefix: &str,
-    ids: Option<&HashMap<String, u64>>,
-) -> Result<M, String> {
-    struct Load<'a> {
-        path: Vec<String>,
-        prefix: &'a str,
-        tensors: &'a HashMap<String, StoredTensor>,
-        ids: Option<&'a HashMap<String, u64>>,
-        error: Option<String>,
-    }
-    impl ModuleMapper for Load<'_> {
-        fn enter_module(&mut self, name: &str, _container: &str) {
-            self.path.push(name.to_string());
-        }
-        fn exit_module(&mut self, _name: &str, _container: &str) {
-            self.path.pop();
-        }
-        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-            let name = format!("{}{}", self.prefix, self.path.join("."));
-            let Some(stored) = self.tensors.get(&name) else {
-                self.error.get_or_insert(format!("tensor '{name}' is missing"));
-                return param;
-            };
-            let expected = param.val().dims().to_vec();
-            if stored.shape != expected {
-                self.error.get_or_insert(format!(
-                    "tensor '{name}' has shape {:?} but the network expects {:?} (different architecture?)",
-                    stored.shape, expected
-                ));
-                return param;
-            }
-            let values = stored.to_f32();
-            let restored_id = self.ids.and_then(|ids| ids.get(&self.path.join(".")).copied());
-            let (id, old, mapper) = param.consume();
-            let t = Tensor::<D>::from_data(TensorData::new(values, expected), &old.device());
-            let t = if old.is_require_grad() { t.require_grad() } else { t };
-            let id = restored_id.map(ParamId::from).unwrap_or(id);
-            Param::from_mapped_value(id, t, mapper)
-        }
-    }
-    let mut loader = Load { path: Vec::new(), prefix, tensors, ids, error: None };
-    let module = module.map(&mut loader);
-    match loader.error {
-        Some(e) => Err(e),
-        None => Ok(module),
-    }
-}
-
-/// Polyak averaging: `target <- tau * online + (1 - tau) * target`, parameter by parameter.
-/// `online` must have the same architecture (typically `online_model.valid()`).
-pub fn soft_update<M: Module>(target: M, online: &M, tau: f64) -> M {
-    struct Flatten {
-        out: Vec<Tensor<1>>,
-    }
-    impl ModuleVisitor for Flatten {
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            self.out.push(param.val().flatten(0, D - 1));
-        }
-    }
-    struct Blend {
-        sources: std::vec::IntoIter<Tensor<1>>,
-        tau: f64,
-    }
-    impl ModuleMapper for Blend {
-        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-            let src = self.sources.next().expect("online and target have the same parameters");
-            let tau = self.tau;
-            param.map(|t| {
-                let shape = t.dims();
-                t.mul_scalar(1.0 - tau) + src.reshape(shape).mul_scalar(tau)
-            })
-        }
-    }
-    let mut flat = Flatten { out: Vec::new() };
-    online.visit(&mut flat);
-    target.map(&mut Blend { sources: flat.out.into_iter(), tau })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn device() -> Device {
         Device::flex()
@@ -436,6 +512,8 @@ mod tests {
             input_shape: input.to_vec(),
             conv,
             batch_norm,
+            distributional: None,
+            noisy_sigma0: None,
         }
     }
 

@@ -1,5 +1,5 @@
-//! Uniform experience replay for stacked image observations (Atari `[stack, h, w]` u8 frames)
-//! that stores every frame once and rebuilds the stacks by index when sampling.
+//! Transition storage for stacked image observations (Atari `[stack, h, w]` u8 frames) that
+//! stores every frame once and rebuilds the stacks by index when a batch is sampled.
 //!
 //! # Layout
 //!
@@ -15,8 +15,8 @@
 //!   the previous episode.
 //! - **Transition ring.** `capacity` slots of `(obs ref, next_obs ref, action, reward, flags)`,
 //!   29 bytes each, filled in push order. The sampleable transitions are the `len` slots starting
-//!   at `tail` (wrapping). Slot numbers are stable: they are what [`Batch::indices`] reports and
-//!   what [`FrameReplay::stacks`] takes.
+//!   at `tail` (wrapping). Slot numbers are stable: they are what [`Batch::indices`](super::Batch::indices) reports and
+//!   what [`FrameStorage::stacks`] takes.
 //!
 //! # Pushing
 //!
@@ -39,35 +39,34 @@
 //! oldest transitions: before a frame is overwritten, the transitions at `tail` that need it are
 //! dropped. A transition whose frames were overwritten is therefore never sampled.
 //!
-//! [`FrameReplay::new`] sizes the frame ring at `capacity + capacity / 16 + 2 * stack` frames:
+//! [`FrameStorage::new`] sizes the frame ring at `capacity + capacity / 16 + 2 * stack` frames:
 //! all `capacity` transitions stay sampleable as long as episodes average at least 16
 //! transitions; with shorter episodes `len` levels off a little below `capacity`.
-//! [`FrameReplay::with_frame_capacity`] chooses the size explicitly (at least `2 * stack`, enough
+//! [`FrameStorage::with_frame_capacity`] chooses the size explicitly (at least `2 * stack`, enough
 //! for one transition stored entirely afresh).
 //!
 //! # Memory
 //!
-//! Everything is allocated in the constructor, and [`FrameReplay::sample_into`] reuses the
-//! vectors of the [`Batch`] it fills. The frame ring is allocated zeroed (`vec![0u8; n]`), which
+//! Everything is allocated in the constructor, and sampling reuses the vectors of the batch
+//! it fills. The frame ring is allocated zeroed (`vec![0u8; n]`), which
 //! the allocator serves from fresh, untouched pages for large sizes: the operating system commits
 //! the memory when a frame is first written, so a 1M-transition buffer only occupies its full
 //! ~7.5 GB once it has been filled. For 84x84 frames, stack 4, the allocation is about 7.5 KB
-//! per transition (see [`FrameReplay::bytes_per_transition`]) against 56 KB for full `obs` and
+//! per transition (see [`FrameStorage::bytes_per_transition`]) against 56 KB for full `obs` and
 //! `next_obs` stacks.
 //!
 //! # Checkpoints
 //!
-//! [`FrameReplay::to_bytes`] writes a little-endian header, the frames still referenced (from the
+//! [`FrameStorage::to_bytes`] writes a little-endian header, the frames still referenced (from the
 //! oldest one a sampleable transition or the pending episode needs, to the newest) and the
-//! sampleable transitions from oldest to newest; [`FrameReplay::from_bytes`] validates every
+//! sampleable transitions from oldest to newest; [`FrameStorage::from_bytes`] validates every
 //! field and reference before building the buffer, so a malformed input is an error, never a
 //! panic later.
 
 use std::fmt;
 
-use rand::Rng;
-
-use crate::replay::Batch;
+use super::{Scalars, Storage, Transition};
+use deepq_env::Obs;
 
 const MAGIC: &[u8; 4] = b"DQFR";
 const VERSION: u32 = 1;
@@ -89,7 +88,7 @@ struct StackRef {
 /// A replay buffer of `(obs, action, reward, next_obs, terminated, truncated)` for stacked u8
 /// frames that stores each frame once (see the [module documentation](self)).
 #[derive(Clone)]
-pub struct FrameReplay {
+pub struct FrameStorage {
     capacity: usize,
     stack: usize,
     frame_len: usize,
@@ -110,11 +109,13 @@ pub struct FrameReplay {
     count: usize,
     /// `next_obs` of the previous push while its episode continues.
     last: Option<StackRef>,
+    /// Multiplier from bytes to features (`1 / 255` gives `[0, 1]`).
+    scale: f32,
 }
 
-impl fmt::Debug for FrameReplay {
+impl fmt::Debug for FrameStorage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FrameReplay")
+        f.debug_struct("FrameStorage")
             .field("capacity", &self.capacity)
             .field("stack", &self.stack)
             .field("frame_len", &self.frame_len)
@@ -126,7 +127,7 @@ impl fmt::Debug for FrameReplay {
     }
 }
 
-impl FrameReplay {
+impl FrameStorage {
     /// Allocates a buffer of `capacity` transitions whose observations are `stack` frames of
     /// `frame_len` bytes, with a frame ring of `capacity + capacity / 16 + 2 * stack` frames.
     pub fn new(capacity: usize, stack: usize, frame_len: usize) -> Self {
@@ -134,7 +135,7 @@ impl FrameReplay {
         Self::with_frame_capacity(capacity, stack, frame_len, frame_capacity)
     }
 
-    /// Like [`FrameReplay::new`] with an explicit frame-ring size (at least `2 * stack` frames).
+    /// Like [`FrameStorage::new`] with an explicit frame-ring size (at least `2 * stack` frames).
     pub fn with_frame_capacity(capacity: usize, stack: usize, frame_len: usize, frame_capacity: usize) -> Self {
         assert!(capacity > 0, "replay capacity must be positive");
         assert!(frame_len > 0, "frames must not be empty");
@@ -158,7 +159,14 @@ impl FrameReplay {
             tail: 0,
             count: 0,
             last: None,
+            scale: 1.0,
         }
+    }
+
+    /// The same storage with rows written as `byte * scale` (`1 / 255` gives `[0, 1]`).
+    pub fn with_scale(mut self, scale: f32) -> Self {
+        self.scale = scale;
+        self
     }
 
     /// Transitions available for sampling.
@@ -237,40 +245,15 @@ impl FrameReplay {
         self.last = if terminated || truncated { None } else { Some(next_ref) };
     }
 
-    /// Samples `batch_size` transitions uniformly with replacement into `out` (reusing its
-    /// allocations). `out.obs` and `out.next_obs` get `batch_size * stack * frame_len` floats,
-    /// each byte multiplied by `scale` (`1.0 / 255.0` gives `[0, 1]`); `out.terminated` is 1.0
-    /// for terminated transitions and 0.0 otherwise (truncation is 0.0); `out.indices` are
-    /// transition slots. Panics if the buffer is empty.
-    pub fn sample_into<R: Rng>(&self, batch_size: usize, rng: &mut R, out: &mut Batch, scale: f32) {
-        assert!(self.count > 0, "cannot sample an empty replay buffer");
-        let row = self.stack * self.frame_len;
-        out.obs.resize(batch_size * row, 0.0);
-        out.next_obs.resize(batch_size * row, 0.0);
-        out.actions.resize(batch_size, 0);
-        out.rewards.resize(batch_size, 0.0);
-        out.terminated.resize(batch_size, 0.0);
-        out.indices.resize(batch_size, 0);
-        for r in 0..batch_size {
-            let i = (self.tail + rng.random_range(0..self.count)) % self.capacity;
-            out.indices[r] = i;
-            self.fill_f32(self.obs_ref(i), &mut out.obs[r * row..(r + 1) * row], scale);
-            self.fill_f32(self.next_ref(i), &mut out.next_obs[r * row..(r + 1) * row], scale);
-            out.actions[r] = self.actions[i] as i64;
-            out.rewards[r] = self.rewards[i];
-            out.terminated[r] = if self.flags[i] & TERMINATED != 0 { 1.0 } else { 0.0 };
-        }
-    }
-
     /// The `obs` and `next_obs` stacks of transition slot `i` as bytes (for tests and
-    /// debugging). Panics unless [`FrameReplay::is_valid`]`(i)`.
+    /// debugging). Panics unless [`FrameStorage::is_valid`]`(i)`.
     pub fn stacks(&self, i: usize) -> (Vec<u8>, Vec<u8>) {
         assert!(self.is_valid(i), "transition slot {i} is not sampleable");
         (self.stack_bytes(self.obs_ref(i)), self.stack_bytes(self.next_ref(i)))
     }
 
     /// The scalars of transition slot `i`: `(action, reward, terminated, truncated)`. Panics
-    /// unless [`FrameReplay::is_valid`]`(i)`.
+    /// unless [`FrameStorage::is_valid`]`(i)`.
     pub fn get(&self, i: usize) -> (usize, f32, bool, bool) {
         assert!(self.is_valid(i), "transition slot {i} is not sampleable");
         let f = self.flags[i];
@@ -291,7 +274,7 @@ impl FrameReplay {
         bytes as f64 / self.capacity as f64
     }
 
-    /// Bytes of the stored data: exactly the length of [`FrameReplay::to_bytes`] (for the
+    /// Bytes of the stored data: exactly the length of [`FrameStorage::to_bytes`] (for the
     /// resume-checkpoint size limit).
     pub fn stored_bytes(&self) -> usize {
         HEADER_BYTES + (self.head - self.lowest_needed()) as usize * self.frame_len + self.count * RECORD_BYTES
@@ -337,7 +320,7 @@ impl FrameReplay {
         out
     }
 
-    /// Rebuilds a buffer from [`FrameReplay::to_bytes`]; errors on malformed or truncated input.
+    /// Rebuilds a buffer from [`FrameStorage::to_bytes`]; errors on malformed or truncated input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
         let mut r = Reader { bytes, at: 0 };
         if &r.take::<4>()? != MAGIC {
@@ -517,6 +500,73 @@ impl FrameReplay {
     }
 }
 
+impl Storage for FrameStorage {
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+    fn len(&self) -> usize {
+        self.count
+    }
+    fn tail(&self) -> usize {
+        self.tail
+    }
+    fn slot_at(&self, k: usize) -> usize {
+        (self.tail + k) % self.capacity
+    }
+    fn is_valid(&self, slot: usize) -> bool {
+        FrameStorage::is_valid(self, slot)
+    }
+    fn push(&mut self, t: &Transition<'_>) -> usize {
+        let (Obs::U8(obs), Obs::U8(next)) = (t.obs, t.next_obs) else {
+            panic!("frame storage holds u8 observations");
+        };
+        FrameStorage::push(self, obs, t.action, t.reward, next, t.terminated, t.truncated);
+        (self.tail + self.count - 1) % self.capacity
+    }
+    fn scalars(&self, slot: usize) -> Scalars {
+        let f = self.flags[slot];
+        Scalars {
+            action: self.actions[slot] as usize,
+            reward: self.rewards[slot],
+            terminated: f & TERMINATED != 0,
+            truncated: f & TRUNCATED != 0,
+        }
+    }
+    fn successor(&self, slot: usize) -> Option<usize> {
+        let k = (slot + self.capacity - self.tail) % self.capacity;
+        if k + 1 >= self.count || self.flags[slot] != 0 {
+            return None;
+        }
+        let next = (slot + 1) % self.capacity;
+        (self.obs_ref(next) == self.next_ref(slot)).then_some(next)
+    }
+    fn row_len(&self) -> usize {
+        self.stack * self.frame_len
+    }
+    fn write_row(&self, slot: usize, next: bool, out: &mut [f32]) {
+        let s = if next { self.next_ref(slot) } else { self.obs_ref(slot) };
+        self.fill_f32(s, out, self.scale);
+    }
+    fn stored_bytes(&self) -> usize {
+        FrameStorage::stored_bytes(self)
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        FrameStorage::to_bytes(self)
+    }
+    fn load_bytes(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let loaded = FrameStorage::from_bytes(bytes)?;
+        if (loaded.stack, loaded.frame_len) != (self.stack, self.frame_len) {
+            return Err(format!(
+                "the saved replay holds stacks of {} frames of {} bytes, this run needs {} of {}",
+                loaded.stack, loaded.frame_len, self.stack, self.frame_len
+            ));
+        }
+        let scale = self.scale;
+        *self = loaded.with_scale(scale);
+        Ok(())
+    }
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -540,7 +590,9 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::replay::Batch;
     use crate::util::rng_for;
+    use rand::Rng;
     use rand_chacha::ChaCha8Rng;
 
     /// One pushed transition, kept in full by the naive reference.
@@ -631,17 +683,17 @@ mod tests {
         }
     }
 
-    fn push(b: &mut FrameReplay, t: &Full) {
+    fn push(b: &mut FrameStorage, t: &Full) {
         b.push(&t.obs, t.action, t.reward, &t.next, t.terminated, t.truncated);
     }
 
     /// Slots of the sampleable transitions, oldest first.
-    fn slots(b: &FrameReplay) -> Vec<usize> {
+    fn slots(b: &FrameStorage) -> Vec<usize> {
         (0..b.len()).map(|k| (b.tail + k) % b.capacity()).collect()
     }
 
     /// The sampleable transitions must be the newest `len` pushes, rebuilt exactly.
-    fn check_against(b: &FrameReplay, all: &[Full]) {
+    fn check_against(b: &FrameStorage, all: &[Full]) {
         let n = b.len();
         assert!(n <= b.capacity() && n <= all.len());
         assert_eq!(all.is_empty(), n == 0, "the newest transition is always sampleable");
@@ -665,8 +717,8 @@ mod tests {
             {
                 for alphabet in [2, 255] {
                     let mut b = match frames {
-                        Some(f) => FrameReplay::with_frame_capacity(cap, stack, 3, f),
-                        None => FrameReplay::new(cap, stack, 3),
+                        Some(f) => FrameStorage::with_frame_capacity(cap, stack, 3, f),
+                        None => FrameStorage::new(cap, stack, 3),
                     };
                     let mut g = Gen::new(cases, stack, 3, alphabet);
                     let mut all = Vec::new();
@@ -688,7 +740,7 @@ mod tests {
         // Padded episodes of 16..40 transitions cost at most 1 + 1/16 frames per transition,
         // which the default frame ring covers: nothing is invalidated early.
         let (stack, fl) = (4, 5);
-        let mut b = FrameReplay::new(100, stack, fl);
+        let mut b = FrameStorage::new(100, stack, fl);
         let mut rng = rng_for(3, 0);
         let mut all = Vec::new();
         while all.len() < 2000 {
@@ -711,7 +763,7 @@ mod tests {
     #[test]
     fn pads_episode_starts_with_the_first_frame() {
         let (stack, fl) = (4, 2);
-        let mut b = FrameReplay::new(10, stack, fl);
+        let mut b = FrameStorage::new(10, stack, fl);
         let f = |x: u8| vec![x, x + 100];
         let st = |xs: [u8; 4]| xs.iter().flat_map(|&x| f(x)).collect::<Vec<u8>>();
         // Episode A: reset frame 1, steps give frames 2, 3; terminated on the second step.
@@ -746,7 +798,7 @@ mod tests {
     #[test]
     fn a_mismatching_obs_starts_a_new_episode() {
         let (stack, fl) = (2, 1);
-        let mut b = FrameReplay::new(8, stack, fl);
+        let mut b = FrameStorage::new(8, stack, fl);
         b.push(&[1, 1], 0, 0.0, &[1, 2], false, false);
         // No flag, but obs is not the previous next_obs (e.g. the caller reset the env).
         b.push(&[5, 6], 0, 0.0, &[6, 7], false, false);
@@ -762,12 +814,28 @@ mod tests {
         assert_eq!(b.stacks(4), (vec![8, 9], vec![9, 9]));
     }
 
+    /// Uniform draws through the [`Storage`] interface (what a uniform sampler does).
+    fn sample_into(b: &FrameStorage, n: usize, rng: &mut rand_chacha::ChaCha8Rng, out: &mut Batch) {
+        out.resize(n, b.row_len());
+        let d = b.row_len();
+        for r in 0..n {
+            let i = b.slot_at(rng.random_range(0..Storage::len(b)));
+            out.indices[r] = i;
+            b.write_row(i, false, &mut out.obs[r * d..(r + 1) * d]);
+            b.write_row(i, true, &mut out.next_obs[r * d..(r + 1) * d]);
+            let s = b.scalars(i);
+            out.actions[r] = s.action as i64;
+            out.rewards[r] = s.reward;
+            out.discounts[r] = if s.terminated { 0.0 } else { 1.0 };
+        }
+    }
+
     #[test]
     fn sampling_never_returns_an_overwritten_transition() {
         let (stack, fl) = (4, 3);
         let scale = 1.0 / 255.0;
         // A tight frame ring and many one-step episodes force frame-driven invalidation.
-        let mut b = FrameReplay::with_frame_capacity(50, stack, fl, 24);
+        let mut b = FrameStorage::with_frame_capacity(50, stack, fl, 24).with_scale(scale);
         let mut g = Gen::new(11, stack, fl, 255);
         let mut all = Vec::new();
         let mut rng = rng_for(4, 0);
@@ -778,7 +846,7 @@ mod tests {
             push(&mut b, &t);
             all.push(t);
             short += (b.len() < all.len().min(50)) as usize;
-            b.sample_into(16, &mut rng, &mut batch, scale);
+            sample_into(&b, 16, &mut rng, &mut batch);
             let row = stack * fl;
             assert_eq!(batch.obs.len(), 16 * row);
             let first = all.len() - b.len();
@@ -791,7 +859,7 @@ mod tests {
                 assert_eq!(batch.next_obs[r * row..(r + 1) * row], want(&t.next)[..]);
                 assert_eq!(batch.actions[r], t.action as i64);
                 assert_eq!(batch.rewards[r], t.reward);
-                assert_eq!(batch.terminated[r], if t.terminated { 1.0 } else { 0.0 });
+                assert_eq!(batch.discounts[r], if t.terminated { 0.0 } else { 1.0 });
             }
         }
         assert!(short > 1000, "the frame ring was the binding limit ({short} pushes)");
@@ -799,7 +867,7 @@ mod tests {
 
     #[test]
     fn sampling_is_uniform_over_sampleable_slots() {
-        let mut b = FrameReplay::new(10, 4, 2);
+        let mut b = FrameStorage::new(10, 4, 2);
         let mut obs = vec![0u8; 8];
         for x in 1..=25u8 {
             let mut next = obs[2..].to_vec();
@@ -812,7 +880,7 @@ mod tests {
         let mut counts = [0usize; 10];
         let mut batch = Batch::default();
         for _ in 0..200_000 / 50 {
-            b.sample_into(50, &mut rng, &mut batch, 1.0);
+            sample_into(&b, 50, &mut rng, &mut batch);
             for &i in &batch.indices {
                 counts[i] += 1;
             }
@@ -824,17 +892,17 @@ mod tests {
 
     #[test]
     fn only_sampleable_slots_are_sampled_when_partly_filled() {
-        let mut b = FrameReplay::new(100, 4, 1);
+        let mut b = FrameStorage::new(100, 4, 1);
         b.push(&[1, 1, 1, 1], 0, 0.0, &[1, 1, 1, 2], false, false);
         b.push(&[1, 1, 1, 2], 0, 0.0, &[1, 1, 2, 3], true, false);
         let mut batch = Batch::default();
-        b.sample_into(1000, &mut rng_for(2, 0), &mut batch, 1.0);
+        sample_into(&b, 1000, &mut rng_for(2, 0), &mut batch);
         assert!(batch.indices.iter().all(|&i| i < 2));
         assert!(batch.indices.contains(&0) && batch.indices.contains(&1));
     }
 
     /// Same sampleable transitions, same pending episode.
-    fn assert_same(a: &FrameReplay, b: &FrameReplay) {
+    fn assert_same(a: &FrameStorage, b: &FrameStorage) {
         assert_eq!(
             (a.capacity, a.stack, a.frame_len, a.frame_capacity),
             (b.capacity, b.stack, b.frame_len, b.frame_capacity)
@@ -850,8 +918,8 @@ mod tests {
     fn bytes_roundtrip_and_reject_malformed_input() {
         for (cap, frames, n) in [(8, None, 0), (8, None, 5), (8, None, 700), (40, Some(12), 700)] {
             let mut b = match frames {
-                Some(f) => FrameReplay::with_frame_capacity(cap, 4, 3, f),
-                None => FrameReplay::new(cap, 4, 3),
+                Some(f) => FrameStorage::with_frame_capacity(cap, 4, 3, f),
+                None => FrameStorage::new(cap, 4, 3),
             };
             let mut g = Gen::new(n as u64, 4, 3, 255);
             for _ in 0..n {
@@ -860,7 +928,7 @@ mod tests {
             let bytes = b.to_bytes();
             assert_eq!(bytes.len(), b.stored_bytes());
             let (len0, head0) = (b.len(), b.head);
-            let mut c = FrameReplay::from_bytes(&bytes).unwrap();
+            let mut c = FrameStorage::from_bytes(&bytes).unwrap();
             assert_same(&b, &c);
             assert_eq!(c.to_bytes(), bytes);
             // Both continue identically (the pending episode survives the roundtrip).
@@ -873,31 +941,31 @@ mod tests {
             assert_eq!(b.to_bytes(), c.to_bytes());
 
             for cut in 0..bytes.len() {
-                assert!(FrameReplay::from_bytes(&bytes[..cut]).is_err(), "prefix of {cut} bytes accepted");
+                assert!(FrameStorage::from_bytes(&bytes[..cut]).is_err(), "prefix of {cut} bytes accepted");
             }
             let mut longer = bytes.clone();
             longer.push(0);
-            assert!(FrameReplay::from_bytes(&longer).is_err());
+            assert!(FrameStorage::from_bytes(&longer).is_err());
             let mut bad_magic = bytes.clone();
             bad_magic[0] ^= 1;
-            assert!(FrameReplay::from_bytes(&bad_magic).is_err());
+            assert!(FrameStorage::from_bytes(&bad_magic).is_err());
             // Header fields: capacity, stack, frame_len, frame_capacity, head, lo, tail, count.
             for (field, value) in
                 [(0, 0u64), (1, 0), (1, 1 << 20), (2, 0), (3, 1), (4, u64::MAX), (5, u64::MAX), (6, 1 << 40)]
             {
                 let mut bad = bytes.clone();
                 bad[8 + field * 8..16 + field * 8].copy_from_slice(&value.to_le_bytes());
-                assert!(FrameReplay::from_bytes(&bad).is_err(), "header field {field} = {value} accepted");
+                assert!(FrameStorage::from_bytes(&bad).is_err(), "header field {field} = {value} accepted");
             }
             if len0 > 0 {
                 // The first record: an obs pointing past the newest frame, then a bad pad.
                 let rec = bytes.len() - len0 * RECORD_BYTES;
                 let mut bad = bytes.clone();
                 bad[rec..rec + 8].copy_from_slice(&(head0 + 5).to_le_bytes());
-                assert!(FrameReplay::from_bytes(&bad).is_err());
+                assert!(FrameStorage::from_bytes(&bad).is_err());
                 let mut bad = bytes.clone();
                 bad[rec + 8..rec + 10].copy_from_slice(&9u16.to_le_bytes());
-                assert!(FrameReplay::from_bytes(&bad).is_err());
+                assert!(FrameStorage::from_bytes(&bad).is_err());
             }
         }
     }
@@ -906,7 +974,7 @@ mod tests {
     fn atari_sized_buffers_cost_about_one_frame_per_transition() {
         for (side, cap) in [(84usize, 100_000usize), (64, 100_000)] {
             let frame = side * side;
-            let b = FrameReplay::new(cap, 4, frame);
+            let b = FrameStorage::new(cap, 4, frame);
             let per = b.bytes_per_transition();
             println!("{side}x{side}x4: {per:.1} bytes per transition ({:.3} frames)", per / frame as f64);
             assert!(per > frame as f64 && per < 1.08 * frame as f64, "{per}");
@@ -915,7 +983,7 @@ mod tests {
         }
         // Filling a few transitions of full-size frames works and rebuilds them.
         let frame = 84 * 84;
-        let mut b = FrameReplay::new(8, 4, frame);
+        let mut b = FrameStorage::new(8, 4, frame);
         let mut obs = vec![7u8; frame].repeat(4);
         for x in 0..20u8 {
             let mut next = obs[frame..].to_vec();
@@ -924,7 +992,8 @@ mod tests {
             obs = if x % 9 == 8 { vec![x; frame].repeat(4) } else { next };
         }
         let mut batch = Batch::default();
-        b.sample_into(32, &mut rng_for(5, 0), &mut batch, 1.0 / 255.0);
+        let b = b.with_scale(1.0 / 255.0);
+        sample_into(&b, 32, &mut rng_for(5, 0), &mut batch);
         assert_eq!(batch.obs.len(), 32 * 4 * frame);
         assert!(batch.obs.iter().all(|v| (0.0..=1.0).contains(v)));
     }

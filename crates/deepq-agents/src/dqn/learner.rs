@@ -1,0 +1,337 @@
+//! The DQN learner: the online and target networks, the optimizer, and the update rule with
+//! its targets. Scalar heads regress `Q(s, a)` on `r + discount * V'(s')` (MSE or Huber);
+//! distributional heads minimise the cross-entropy to the projected target distribution
+//! (C51). Both weight each row by its importance weight under prioritized replay and return
+//! the new priorities (|TD error| for scalar heads, the cross-entropy for C51, as in Rainbow).
+
+use super::config::{DqnConfig, GradClip, LossKind, OptimizerKind};
+use crate::checkpoint::{Checkpoint, CheckpointError};
+use crate::common::Devices;
+use crate::nets::{load_params, load_params_with_ids, soft_update, NetNoise, NetSpec, QNetwork, Support};
+use crate::replay::Batch;
+use burn::module::{Module, ModuleVisitor, Param};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
+use burn::prelude::*;
+use burn::tensor::activation::{log_softmax, softmax};
+use burn::tensor::{Bytes, Int};
+use rand_chacha::ChaCha8Rng;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Statistics of one gradient update.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateStats {
+    /// The loss (weighted by the importance weights under prioritized replay).
+    pub loss: f32,
+    /// Global L2 norm of the gradients before clipping.
+    pub grad_norm: f32,
+    /// Mean Q(s, a) of the batch.
+    pub mean_q: f32,
+    /// New priorities of the batch's rows (empty unless asked for).
+    pub priorities: Vec<f32>,
+}
+
+/// The online network, its target, the optimizer and the update rule.
+pub struct Learner {
+    /// The network being trained (on the autodiff device).
+    pub online: QNetwork,
+    /// The target network (inference device).
+    pub target: QNetwork,
+    optim: ModuleOptimizer,
+    cfg: DqnConfig,
+    spec: NetSpec,
+    devices: Devices,
+    acting: Option<QNetwork>,
+    /// Draws the noise of noisy layers (a stream of its own, so other draws are unchanged).
+    pub noise_rng: ChaCha8Rng,
+}
+
+impl Learner {
+    /// A fresh learner for `spec`; `noise_rng` draws the noise of noisy layers.
+    pub fn new(spec: NetSpec, cfg: &DqnConfig, devices: Devices, noise_rng: ChaCha8Rng) -> Self {
+        let online = spec.init(&devices.train);
+        let target = online.valid();
+        let o = &cfg.optim;
+        let optim = match o.optimizer {
+            OptimizerKind::Adam => AdamConfig::new().with_epsilon(o.eps as f32).init(),
+            OptimizerKind::Rmsprop => {
+                RmsPropConfig::new().with_alpha(0.99).with_momentum(0.0).with_epsilon(o.eps as f32).init()
+            }
+            OptimizerKind::Sgd => SgdConfig::new().init(),
+        };
+        Self { online, target, optim, cfg: cfg.clone(), spec, devices, acting: None, noise_rng }
+    }
+
+    /// The network's shape.
+    pub fn spec(&self) -> &NetSpec {
+        &self.spec
+    }
+
+    /// The inference copy of the online network (refreshed lazily after updates).
+    pub fn acting(&mut self) -> &QNetwork {
+        if self.acting.is_none() {
+            self.acting = Some(self.online.valid());
+        }
+        self.acting.as_ref().expect("just set")
+    }
+
+    /// Q-values of one encoded observation for acting: the inference copy, with fresh noise
+    /// when the network is noisy (that noise is the exploration).
+    pub fn q_values(&mut self, features: &[f32]) -> Vec<f32> {
+        let x = self.row(features);
+        self.acting();
+        let net = self.acting.as_ref().expect("set above");
+        let noise = net.sample_noise(&mut self.noise_rng);
+        net.q_values(x, noise.as_ref()).into_data().try_into_vec_as::<f32>().expect("f32 q-values")
+    }
+
+    /// Q-values of one encoded observation with the mean weights (no noise).
+    pub fn greedy_q_values(&mut self, features: &[f32]) -> Vec<f32> {
+        let x = self.row(features);
+        self.acting().forward(x).into_data().try_into_vec_as::<f32>().expect("f32 q-values")
+    }
+
+    fn row(&self, features: &[f32]) -> Tensor<2> {
+        Tensor::<2>::from_data(TensorData::new(features.to_vec(), [1, features.len()]), &self.devices.infer)
+    }
+
+    fn noise_pair(&mut self) -> (Option<NetNoise>, Option<NetNoise>) {
+        let online = self.online.sample_noise(&mut self.noise_rng);
+        let target = self.target.sample_noise(&mut self.noise_rng);
+        (online, target)
+    }
+
+    /// The greedy next actions `argmax_a Q(s', a)`: by the online network (Double DQN) or by the
+    /// target network.
+    fn next_actions(
+        &mut self,
+        next_obs: Tensor<2>,
+        online_noise: Option<&NetNoise>,
+        target_q: Option<Tensor<2>>,
+    ) -> Tensor<2, Int> {
+        match (self.cfg.double, target_q) {
+            (false, Some(q)) => q.argmax(1),
+            _ => {
+                self.acting();
+                let acting = self.acting.as_ref().expect("set above");
+                let noise = online_noise.map(|n| n.to_device(&self.devices.infer));
+                acting.q_values(next_obs, noise.as_ref()).argmax(1)
+            }
+        }
+    }
+
+    /// The TD targets `r + discount * next_value` of a batch for scalar heads (no gradient).
+    pub fn td_targets(&mut self, batch: &Batch) -> Tensor<1> {
+        let (online_noise, target_noise) = self.noise_pair();
+        self.td_targets_with(batch, online_noise.as_ref(), target_noise.as_ref())
+    }
+
+    fn td_targets_with(
+        &mut self,
+        batch: &Batch,
+        online_noise: Option<&NetNoise>,
+        target_noise: Option<&NetNoise>,
+    ) -> Tensor<1> {
+        let b = batch.len();
+        let d = self.spec.obs_dim;
+        let dev = self.devices.infer.clone();
+        let next_obs = Tensor::<2>::from_data(TensorData::new(batch.next_obs.clone(), [b, d]), &dev);
+        let next_q = self.target.q_values(next_obs.clone(), target_noise);
+        let next_value = if self.cfg.double {
+            let best = self.next_actions(next_obs, online_noise, None);
+            next_q.gather(1, best).squeeze_dim::<1>(1)
+        } else {
+            next_q.max_dim(1).squeeze_dim::<1>(1)
+        };
+        let rewards = Tensor::<1>::from_data(TensorData::new(batch.rewards.clone(), [b]), &dev);
+        let discounts = Tensor::<1>::from_data(TensorData::new(batch.discounts.clone(), [b]), &dev);
+        rewards + next_value * discounts
+    }
+
+    /// The projected target distributions (`batch x atoms`, row-major) of a distributional head:
+    /// the target network's distribution of the greedy next action (chosen by the online
+    /// network with Double DQN), shifted by `r + discount * z` and projected onto the support.
+    pub fn target_distribution(&mut self, batch: &Batch) -> Vec<f32> {
+        let (online_noise, target_noise) = self.noise_pair();
+        self.target_distribution_with(batch, online_noise.as_ref(), target_noise.as_ref())
+    }
+
+    fn target_distribution_with(
+        &mut self,
+        batch: &Batch,
+        online_noise: Option<&NetNoise>,
+        target_noise: Option<&NetNoise>,
+    ) -> Vec<f32> {
+        let support = self.support();
+        let (b, n, d) = (batch.len(), support.atoms, self.spec.obs_dim);
+        let dev = self.devices.infer.clone();
+        let next_obs = Tensor::<2>::from_data(TensorData::new(batch.next_obs.clone(), [b, d]), &dev);
+        let probs = softmax(self.target.logits(next_obs.clone(), target_noise), 2);
+        let target_q = (!self.cfg.double).then(|| {
+            let z = Tensor::<1>::from_data(TensorData::new(support.values(), [n]), &dev).reshape([1, 1, n]);
+            let [_, a, _] = probs.dims();
+            (probs.clone() * z).sum_dim(2).reshape([b, a])
+        });
+        let best = self.next_actions(next_obs, online_noise, target_q);
+        let idx = best.reshape([b, 1, 1]).repeat_dim(2, n);
+        let next: Vec<f32> = probs.gather(1, idx).into_data().try_into_vec_as::<f32>().expect("f32 probabilities");
+        support.project(&next, &batch.rewards, &batch.discounts)
+    }
+
+    fn support(&self) -> Support {
+        self.spec.distributional.expect("a distributional head")
+    }
+
+    /// One gradient step on `batch`; with `want_priorities`, the rows' new priorities.
+    pub fn update(&mut self, batch: &Batch, want_priorities: bool) -> UpdateStats {
+        let (online_noise, target_noise) = self.noise_pair();
+        let b = batch.len();
+        let d = self.spec.obs_dim;
+        let dev = self.devices.train.clone();
+        let weighted = batch.is_weighted();
+        let weights = || Tensor::<1>::from_data(TensorData::new(batch.weights.clone(), [b]), &dev);
+        let (loss, mean_q, priorities) = if self.spec.distributional.is_some() {
+            let support = self.support();
+            let n = support.atoms;
+            let target = self.target_distribution_with(batch, online_noise.as_ref(), target_noise.as_ref());
+            let obs = Tensor::<2>::from_data(TensorData::new(batch.obs.clone(), [b, d]), &dev);
+            let idx: Vec<i64> = batch.actions.iter().flat_map(|&a| std::iter::repeat_n(a, n)).collect();
+            let idx = Tensor::<3, Int>::from_data(TensorData::new(idx, [b, 1, n]), &dev);
+            let online_noise = online_noise.map(|x| x.to_device(&dev));
+            let chosen = self.online.logits(obs, online_noise.as_ref()).gather(1, idx).reshape([b, n]);
+            let log_p = log_softmax(chosen, 1);
+            let z = Tensor::<1>::from_data(TensorData::new(support.values(), [n]), &dev).reshape([1, n]);
+            let mean_q = (log_p.clone().detach().exp() * z).sum_dim(1).mean().into_scalar::<f32>();
+            let m = Tensor::<2>::from_data(TensorData::new(target, [b, n]), &dev);
+            let ce = (m * log_p).sum_dim(1).reshape([b]).neg();
+            let priorities = if want_priorities {
+                ce.clone().detach().into_data().try_into_vec_as::<f32>().expect("f32")
+            } else {
+                Vec::new()
+            };
+            let loss = if weighted { (ce * weights()).mean() } else { ce.mean() };
+            (loss, mean_q, priorities)
+        } else {
+            let targets = self.td_targets_with(batch, online_noise.as_ref(), target_noise.as_ref());
+            let obs = Tensor::<2>::from_data(TensorData::new(batch.obs.clone(), [b, d]), &dev);
+            let actions = Tensor::<2, Int>::from_data(TensorData::new(batch.actions.clone(), [b, 1]), &dev);
+            let online_noise = online_noise.map(|x| x.to_device(&dev));
+            let q = self.online.q_values(obs, online_noise.as_ref()).gather(1, actions).squeeze_dim::<1>(1);
+            let mean_q = q.clone().detach().mean().into_scalar::<f32>();
+            let diff = q - targets.to_device(&dev);
+            let priorities = if want_priorities {
+                diff.clone().detach().abs().into_data().try_into_vec_as::<f32>().expect("f32")
+            } else {
+                Vec::new()
+            };
+            let per_row = match self.cfg.optim.loss {
+                LossKind::Mse => diff.powi_scalar(2),
+                LossKind::Huber => {
+                    let abs = diff.abs();
+                    let quadratic = abs.clone().clamp_max(1.0);
+                    quadratic.clone().powi_scalar(2).mul_scalar(0.5) + (abs - quadratic)
+                }
+            };
+            let loss = if weighted { (per_row * weights()).mean() } else { per_row.mean() };
+            (loss, mean_q, priorities)
+        };
+        let mut grads = GradientsParams::from_grads(loss.backward(), &self.online);
+        let loss = loss.into_scalar::<f32>();
+        let o = &self.cfg.optim;
+        let grad_norm = clip_gradients(&mut grads, &self.online, o.grad_clip, o.grad_clip_value as f32);
+        if loss.is_finite() && grad_norm.is_finite() {
+            self.online = self.optim.step(o.lr, self.online.clone(), grads);
+            self.acting = None;
+        }
+        UpdateStats { loss, grad_norm, mean_q, priorities }
+    }
+
+    /// Hard copy (`tau = 1`) or Polyak averaging of the online weights into the target.
+    pub fn update_target(&mut self, tau: f64) {
+        if tau >= 1.0 {
+            self.target = self.online.valid();
+        } else {
+            let online = self.acting().clone();
+            self.target = soft_update(self.target.clone(), &online, tau);
+        }
+    }
+
+    /// Optimizer state as bytes (for resume).
+    pub fn optimizer_bytes(&self) -> Result<Vec<u8>, String> {
+        self.optim.into_bytes().map(|b| b.to_vec()).map_err(|e| format!("{e:?}"))
+    }
+
+    /// Restores online/target weights (with their parameter ids) and the optimizer state.
+    pub fn restore(&mut self, ck: &Checkpoint, path: &Path) -> Result<(), CheckpointError> {
+        let mismatch = |reason: String| CheckpointError::Mismatch { path: path.display().to_string(), reason };
+        let ids: HashMap<String, u64> = serde_json::from_str(ck.meta("deepq.param_ids", path)?)
+            .map_err(|e| mismatch(format!("bad param ids: {e}")))?;
+        self.online = load_params_with_ids(self.spec.init(&self.devices.train), &ck.tensors, "online.", Some(&ids))
+            .map_err(mismatch)?;
+        self.target = load_params(self.spec.init(&self.devices.infer), &ck.tensors, "target.").map_err(mismatch)?;
+        let optim_bytes = ck.tensor("optimizer", path)?.bytes.clone();
+        self.optim = self
+            .optim
+            .clone()
+            .from_bytes(Bytes::from_bytes_vec(optim_bytes))
+            .map_err(|e| mismatch(format!("optimizer state: {e:?}")))?;
+        self.acting = None;
+        Ok(())
+    }
+
+    #[cfg(test)]
+    pub(crate) fn devices(&self) -> &Devices {
+        &self.devices
+    }
+
+    #[cfg(test)]
+    pub(crate) fn reset_acting(&mut self) {
+        self.acting = None;
+    }
+}
+
+/// Computes the global L2 norm of the gradients (returned, before clipping) and clips them
+/// in place by value or by global norm.
+pub fn clip_gradients(grads: &mut GradientsParams, model: &QNetwork, mode: GradClip, value: f32) -> f32 {
+    struct Norm<'a> {
+        grads: &'a GradientsParams,
+        squares: Vec<f32>,
+    }
+    impl ModuleVisitor for Norm<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            if let Some(g) = self.grads.get::<D>(param.id) {
+                self.squares.push(g.powi_scalar(2).sum().into_scalar::<f32>());
+            }
+        }
+    }
+    struct Scale<'a> {
+        grads: &'a mut GradientsParams,
+        mode: GradClip,
+        factor: f32,
+        value: f32,
+    }
+    impl ModuleVisitor for Scale<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            if let Some(g) = self.grads.remove::<D>(param.id) {
+                let g = match self.mode {
+                    GradClip::Value => g.clamp(-self.value, self.value),
+                    _ => g.mul_scalar(self.factor),
+                };
+                self.grads.register(param.id, g);
+            }
+        }
+    }
+    let mut norm = Norm { grads, squares: Vec::new() };
+    model.visit(&mut norm);
+    let total = norm.squares.iter().sum::<f32>().sqrt();
+    let factor = value / (total + 1e-6);
+    let needs = match mode {
+        GradClip::None => false,
+        GradClip::Value => true,
+        GradClip::Norm => factor < 1.0,
+    };
+    if needs {
+        model.visit(&mut Scale { grads, mode, factor, value });
+    }
+    total
+}

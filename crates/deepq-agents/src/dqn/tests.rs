@@ -1,0 +1,362 @@
+//! Tests of the DQN maths (targets, Double DQN, clipping, C51 and noisy updates, priorities) and
+//! fixed-seed learning tests on small tasks.
+
+use super::*;
+use crate::checkpoint::Tensor as StoredTensor;
+use crate::nets::{load_params, NetSpec, QNetwork, Support};
+use crate::observer::{NullObserver, RecordingObserver};
+use crate::replay::Batch;
+use crate::schedule::EpsilonSchedule;
+use crate::tabular::value_iteration;
+use crate::util::rng_for;
+use burn::optim::GradientsParams;
+use burn::prelude::*;
+use burn::tensor::Int;
+use deepq_env::envs::frozen_lake::FrozenLake;
+use deepq_env::EnvKwargs;
+use std::collections::HashMap;
+
+/// A linear Q-network `Q(s) = s W + b` (no hidden layer) with the given weights.
+fn linear_net(devices: &Devices, train: bool, w: [f32; 4], b: [f32; 2]) -> QNetwork {
+    let spec = NetSpec::mlp(2, 2, &[], false);
+    let tensors = HashMap::from([
+        ("head.weight".to_string(), StoredTensor::f32(vec![2, 2], &w)),
+        ("head.bias".to_string(), StoredTensor::f32(vec![2], &b)),
+    ]);
+    let device = if train { &devices.train } else { &devices.infer };
+    load_params(spec.init(device), &tensors, "").unwrap()
+}
+
+fn cfg_with(f: impl FnOnce(&mut DqnConfig)) -> DqnConfig {
+    let mut c = DqnConfig::default();
+    c.network.hidden = vec![];
+    f(&mut c);
+    c
+}
+
+fn learner(double: bool, gamma: f64) -> Learner {
+    let cfg = cfg_with(|c| {
+        c.double = double;
+        c.gamma = gamma;
+    });
+    Learner::new(NetSpec::mlp(2, 2, &[], false), &cfg, Devices::cpu(), rng_for(0, 5))
+}
+
+/// A batch with one-step discounts `gamma * (1 - terminated)`.
+fn batch(next_obs: Vec<f32>, rewards: Vec<f32>, terminated: Vec<f32>, gamma: f32) -> Batch {
+    let n = rewards.len();
+    Batch {
+        obs: vec![0.0; n * 2],
+        actions: vec![0; n],
+        discounts: terminated.iter().map(|t| gamma * (1.0 - t)).collect(),
+        rewards,
+        next_obs,
+        weights: vec![1.0; n],
+        indices: vec![0; n],
+    }
+}
+
+fn values(t: Tensor<1>) -> Vec<f32> {
+    t.into_data().try_into_vec_as::<f32>().unwrap()
+}
+
+#[test]
+fn td_target_bootstraps_through_truncation_but_not_termination() {
+    let mut l = learner(false, 0.9);
+    // Target Q(s') for s' = [1, 0] is [2, 5]; for s' = [0, 1] it is [3, -1].
+    l.target = linear_net(l.devices(), false, [2.0, 5.0, 3.0, -1.0], [0.0, 0.0]);
+    let b = batch(vec![1.0, 0.0, 0.0, 1.0, 1.0, 0.0], vec![1.0, 0.5, -1.0], vec![0.0, 0.0, 1.0], 0.9);
+    let y = values(l.td_targets(&b));
+    // Row 0: truncated or running -> 1 + 0.9 * 5; row 1: 0.5 + 0.9 * 3; row 2: terminated -> -1.
+    let expected = [1.0 + 0.9 * 5.0, 0.5 + 0.9 * 3.0, -1.0];
+    for (a, e) in y.iter().zip(expected) {
+        assert!((a - e).abs() < 1e-5, "{y:?} vs {expected:?}");
+    }
+    // An n-step row: the discount is whatever the replay composed (0.9^3 here).
+    let mut b3 = batch(vec![1.0, 0.0], vec![2.71], vec![0.0], 0.9);
+    b3.discounts = vec![0.729];
+    let y = values(l.td_targets(&b3));
+    assert!((y[0] - (2.71 + 0.729 * 5.0)).abs() < 1e-5, "{y:?}");
+}
+
+#[test]
+fn double_dqn_evaluates_the_online_argmax_with_the_target_net() {
+    let mut l = learner(true, 0.5);
+    // Online prefers action 0 in s' = [1, 0]; the target net would prefer action 1.
+    l.online = linear_net(l.devices(), true, [4.0, 1.0, 0.0, 0.0], [0.0, 0.0]);
+    l.reset_acting();
+    l.target = linear_net(l.devices(), false, [2.0, 5.0, 0.0, 0.0], [0.0, 0.0]);
+    let b = batch(vec![1.0, 0.0], vec![1.0], vec![0.0], 0.5);
+    let y = values(l.td_targets(&b));
+    assert!((y[0] - (1.0 + 0.5 * 2.0)).abs() < 1e-6, "double target {y:?}");
+    // Plain DQN takes the target's own max instead.
+    let mut plain = learner(false, 0.5);
+    plain.target = linear_net(plain.devices(), false, [2.0, 5.0, 0.0, 0.0], [0.0, 0.0]);
+    let y = values(plain.td_targets(&b));
+    assert!((y[0] - (1.0 + 0.5 * 5.0)).abs() < 1e-6, "max target {y:?}");
+}
+
+fn grads_of(l: &mut Learner, b: &Batch) -> (GradientsParams, QNetwork) {
+    let targets = l.td_targets(b);
+    let dev = l.devices().train.clone();
+    let obs = Tensor::<2>::from_data(TensorData::new(b.obs.clone(), [b.len(), 2]), &dev);
+    let actions = Tensor::<2, Int>::from_data(TensorData::new(b.actions.clone(), [b.len(), 1]), &dev);
+    let q = l.online.forward(obs).gather(1, actions).squeeze_dim::<1>(1);
+    let loss = (q - targets.to_device(&dev)).powi_scalar(2).mean();
+    (GradientsParams::from_grads(loss.backward(), &l.online), l.online.clone())
+}
+
+#[test]
+fn gradient_clipping_by_norm_and_by_value() {
+    let mut l = learner(false, 0.9);
+    l.online = linear_net(l.devices(), true, [0.0; 4], [0.0, 0.0]);
+    l.target = linear_net(l.devices(), false, [0.0; 4], [0.0, 0.0]);
+    let mut b = batch(vec![0.0, 0.0], vec![100.0], vec![1.0], 0.9);
+    b.obs = vec![1.0, 0.0];
+    // d loss / d q = 2 (q - y) = -200 for weight[0][0] and bias[0]: norm = 200 * sqrt(2).
+    let (mut grads, model) = grads_of(&mut l, &b);
+    let norm = clip_gradients(&mut grads, &model, GradClip::Norm, 10.0);
+    assert!((norm - 200.0 * 2f32.sqrt()).abs() < 1e-2, "norm {norm}");
+    let (mut again, model) = grads_of(&mut l, &b);
+    clip_gradients(&mut again, &model, GradClip::Norm, 10.0);
+    let after = clip_gradients(&mut again, &model, GradClip::None, 0.0);
+    assert!((after - 10.0).abs() < 1e-3, "clipped norm {after}");
+    let (mut by_value, model) = grads_of(&mut l, &b);
+    clip_gradients(&mut by_value, &model, GradClip::Value, 1.0);
+    let after = clip_gradients(&mut by_value, &model, GradClip::None, 0.0);
+    // Two non-zero entries clamped to -1 each.
+    assert!((after - 2f32.sqrt()).abs() < 1e-4, "value-clipped norm {after}");
+}
+
+#[test]
+fn importance_weights_scale_the_loss_and_priorities_are_abs_td_errors() {
+    let mut l = learner(false, 0.9);
+    l.online = linear_net(l.devices(), true, [0.0; 4], [0.0, 0.0]);
+    l.target = linear_net(l.devices(), false, [0.0; 4], [0.0, 0.0]);
+    // Q = 0 everywhere, terminal rows: TD errors are -r.
+    let mut b = batch(vec![0.0; 4], vec![2.0, -4.0], vec![1.0, 1.0], 0.9);
+    b.weights = vec![1.0, 0.25];
+    let s = l.update(&b, true);
+    assert_eq!(s.priorities, vec![2.0, 4.0]);
+    // MSE weighted per row: mean(1 * 4, 0.25 * 16) = 4.
+    assert!((s.loss - 4.0).abs() < 1e-5, "{}", s.loss);
+}
+
+fn c51_learner(double: bool) -> Learner {
+    let cfg = cfg_with(|c| {
+        c.double = double;
+        c.gamma = 0.5;
+        c.network.distributional = true;
+        c.network.atoms = 3;
+        c.network.v_min = 0.0;
+        c.network.v_max = 2.0;
+        c.optim.lr = 0.02;
+    });
+    let mut spec = NetSpec::mlp(2, 2, &[], false);
+    spec.distributional = cfg.network.support();
+    Learner::new(spec, &cfg, Devices::cpu(), rng_for(0, 5))
+}
+
+/// A distributional linear net: atom logits `s W + b` with W `[2, 2 * 3]`.
+fn c51_net(devices: &Devices, train: bool, w: [f32; 12], b: [f32; 6]) -> QNetwork {
+    let mut spec = NetSpec::mlp(2, 2, &[], false);
+    spec.distributional = Some(Support { atoms: 3, v_min: 0.0, v_max: 2.0 });
+    let tensors = HashMap::from([
+        ("head.weight".to_string(), StoredTensor::f32(vec![2, 6], &w)),
+        ("head.bias".to_string(), StoredTensor::f32(vec![6], &b)),
+    ]);
+    load_params(spec.init(if train { &devices.train } else { &devices.infer }), &tensors, "").unwrap()
+}
+
+#[test]
+fn c51_target_projects_the_greedy_next_distribution() {
+    let mut l = c51_learner(false);
+    // In s' = [0, 0] the logits are the biases: action 0 puts all mass on atom 2 (value 2),
+    // action 1 on atom 0: greedy is action 0 with Q = 2.
+    let big = 50.0;
+    l.target = c51_net(l.devices(), false, [0.0; 12], [0.0, 0.0, big, big, 0.0, 0.0]);
+    let b = batch(vec![0.0, 0.0, 0.0, 0.0], vec![0.5, 1.0], vec![0.0, 1.0], 0.5);
+    let m = l.target_distribution(&b);
+    // Row 0: 0.5 + 0.5 * 2 = 1.5 -> half on atom 1, half on atom 2. Row 1: terminal, r = 1 -> atom 1.
+    let expected = [0.0, 0.5, 0.5, 0.0, 1.0, 0.0];
+    for (a, e) in m.iter().zip(expected) {
+        assert!((a - e).abs() < 1e-5, "{m:?}");
+    }
+    // Q-values of the net are the expectations.
+    let q = l.target.forward(Tensor::<2>::from_data(TensorData::new(vec![0.0f32, 0.0], [1, 2]), &l.devices().infer));
+    let q: Vec<f32> = q.into_data().try_into_vec_as::<f32>().unwrap();
+    assert!((q[0] - 2.0).abs() < 1e-5 && q[1].abs() < 1e-5, "{q:?}");
+}
+
+#[test]
+fn c51_update_lowers_the_cross_entropy_and_reports_it_as_priority() {
+    let mut l = c51_learner(true);
+    let b = batch(vec![0.3, -0.2, 0.1, 0.4], vec![1.0, 0.0], vec![1.0, 1.0], 0.5);
+    let mut b = b;
+    b.obs = vec![1.0, 0.0, 0.0, 1.0];
+    let first = l.update(&b, true);
+    assert_eq!(first.priorities.len(), 2);
+    // The loss is the mean cross-entropy, so it equals the mean of the priorities.
+    assert!((first.loss - (first.priorities[0] + first.priorities[1]) / 2.0).abs() < 1e-5);
+    for _ in 0..300 {
+        l.update(&b, false);
+    }
+    let last = l.update(&b, true);
+    assert!(last.loss < first.loss * 0.5, "{} -> {}", first.loss, last.loss);
+    // Terminal targets with r = 1 and r = 0: the chosen action's mean approaches the reward.
+    assert!(last.priorities.iter().all(|p| *p < first.priorities.iter().cloned().fold(0.0, f32::max)));
+}
+
+#[test]
+fn noisy_networks_act_with_fresh_noise_and_evaluate_without() {
+    let cfg = cfg_with(|c| {
+        c.network.noisy = true;
+        c.network.hidden = vec![8];
+    });
+    let mut spec = NetSpec::mlp(2, 3, &[8], false);
+    spec.noisy_sigma0 = Some(0.5);
+    let mut l = Learner::new(spec, &cfg, Devices::cpu(), rng_for(3, 5));
+    let x = [0.7f32, -1.2];
+    let (a, b) = (l.q_values(&x), l.q_values(&x));
+    assert_ne!(a, b, "each action draws new noise");
+    assert_eq!(l.greedy_q_values(&x), l.greedy_q_values(&x), "no noise when evaluating");
+    // The update trains the noise scales too.
+    let before = crate::nets::named_params(&l.online);
+    let mut bt = batch(vec![0.0; 2], vec![1.0], vec![1.0], 0.99);
+    bt.obs = x.to_vec();
+    l.update(&bt, false);
+    let after: HashMap<_, _> = crate::nets::named_params(&l.online).into_iter().collect();
+    let sigma = before.iter().find(|(n, _)| n == "noise.head.weight").expect("noise scales are parameters");
+    assert_ne!(sigma.1.to_f32(), after["noise.head.weight"].to_f32());
+}
+
+fn lake_cfg() -> DqnConfig {
+    let mut c = DqnConfig { gamma: 0.9, learning_starts: 200, train_freq: 1, ..DqnConfig::default() };
+    c.network.hidden = vec![32];
+    c.optim.lr = 0.003;
+    c.replay.batch_size = 32;
+    c.replay.buffer_size = 5000;
+    c.target.every = 100;
+    c.exploration = EpsilonSchedule::Linear { start: 1.0, end: 0.1, fraction: 0.5, steps: 0 };
+    c
+}
+
+fn run_on<'a>(env_id: &'a str, kwargs: &'a EnvKwargs, cfg: &'a DqnConfig, total_steps: u64, seed: u64) -> DqnRun<'a> {
+    DqnRun {
+        spec: RunSpec {
+            env_id,
+            kwargs,
+            total_steps,
+            seed,
+            checkpoint_dir: None,
+            resume_from: None,
+            video_dir: None,
+            devices: Devices::cpu(),
+        },
+        cfg,
+    }
+}
+
+/// Learns the deterministic 4x4 lake's optimal start value 0.9^5 with `cfg` (logged per episode).
+fn learns_the_lake(cfg: &DqnConfig, steps: u64) {
+    let kwargs = EnvKwargs { is_slippery: Some(false), ..Default::default() };
+    let mut obs = RecordingObserver::default();
+    let out = train(&run_on("FrozenLake-v1", &kwargs, cfg, steps, 0), &mut obs).unwrap();
+    assert_eq!(out.env_steps, steps);
+    assert_eq!(obs.scalar_names, SCALARS.to_vec());
+    let lake = FrozenLake::new("FrozenLake-v1", "4x4", false).unwrap();
+    let optimal = value_iteration(16, 4, &|s, a| lake.transitions(s, a).to_vec(), 0.9, 1e-12);
+    let v0 = obs.episodes.last().unwrap().scalars[4];
+    assert!((v0 - optimal.best(0).1).abs() < 0.05, "learned V(start) {v0}, optimal {}", optimal.best(0).1);
+}
+
+#[test]
+fn learns_the_optimal_q_of_the_deterministic_lake() {
+    learns_the_lake(&lake_cfg(), 6000);
+}
+
+#[test]
+fn prioritized_replay_learns_the_optimal_q_of_the_deterministic_lake() {
+    let mut c = lake_cfg();
+    c.replay.prioritized = true;
+    c.double = true;
+    learns_the_lake(&c, 6000);
+}
+
+#[test]
+fn n_step_returns_learn_the_optimal_q_of_the_deterministic_lake() {
+    // n-step returns are uncorrected off-policy: they converge to the optimal values once the
+    // behaviour policy (and the buffer's recent data) is greedy.
+    let mut c = lake_cfg();
+    c.replay.n_step = 3;
+    c.replay.buffer_size = 1000;
+    c.exploration = EpsilonSchedule::Linear { start: 1.0, end: 0.0, fraction: 0.5, steps: 0 };
+    learns_the_lake(&c, 6000);
+}
+
+#[test]
+fn c51_learns_the_optimal_q_of_the_deterministic_lake() {
+    let mut c = lake_cfg();
+    c.network.distributional = true;
+    c.network.atoms = 21;
+    c.network.v_min = 0.0;
+    c.network.v_max = 1.0;
+    learns_the_lake(&c, 6000);
+}
+
+#[test]
+fn same_seed_gives_identical_episodes() {
+    let kwargs = EnvKwargs { is_slippery: Some(false), ..Default::default() };
+    let mut cfg = lake_cfg();
+    cfg.double = true;
+    cfg.network.dueling = true;
+    cfg.network.noisy = true;
+    cfg.replay.prioritized = true;
+    cfg.replay.n_step = 2;
+    let go = |seed| {
+        let mut obs = RecordingObserver::default();
+        train(&run_on("FrozenLake-v1", &kwargs, &cfg, 1500, seed), &mut obs).unwrap();
+        obs.episodes
+    };
+    let a = go(5);
+    assert_eq!(format!("{a:?}"), format!("{:?}", go(5)));
+    assert_ne!(format!("{a:?}"), format!("{:?}", go(6)));
+}
+
+#[test]
+fn divergence_stops_with_a_clear_error() {
+    let kwargs = EnvKwargs::default();
+    for lr in [1e30, 1e10] {
+        let mut cfg = DqnConfig { learning_starts: 50, train_freq: 1, ..lake_cfg() };
+        cfg.optim.lr = lr;
+        cfg.optim.max_abs_q = 1e6;
+        match train(&run_on("CartPole-v1", &kwargs, &cfg, 5000, 0), &mut NullObserver) {
+            Err(e @ AgentError::Diverged { .. }) => {
+                let msg = e.to_string();
+                assert!(msg.contains("env step") && msg.contains("dqn.optim.lr"), "{msg}");
+                assert!(!msg.contains("checkpoint is kept"), "no checkpoint was written: {msg}");
+            }
+            other => panic!("lr {lr}: expected a divergence error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn invalid_config_names_the_key() {
+    let mut cfg = DqnConfig::default();
+    cfg.target.tau = 0.0;
+    assert!(cfg.validate().unwrap_err().contains("dqn.target.tau"));
+    let mut cfg = DqnConfig::default();
+    cfg.run.eval_bound = Some(1.0);
+    assert!(cfg.validate().unwrap_err().contains("eval_every"));
+    let mut cfg = DqnConfig::default();
+    cfg.network.distributional = true;
+    cfg.network.v_min = 5.0;
+    cfg.network.v_max = 5.0;
+    assert!(cfg.validate().unwrap_err().contains("dqn.network"));
+    let mut cfg = DqnConfig::default();
+    cfg.replay.alpha = f64::NAN;
+    assert!(cfg.validate().unwrap_err().contains("dqn.replay.alpha"));
+    let cfg = DqnConfig { exploration: EpsilonSchedule::Constant { value: 2.0 }, ..DqnConfig::default() };
+    assert!(cfg.validate().unwrap_err().contains("dqn.exploration.value"));
+}
