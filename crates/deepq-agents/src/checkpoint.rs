@@ -152,7 +152,28 @@ pub fn to_bytes(tensors: &[(String, Tensor)], metadata: &HashMap<String, String>
             (name.clone(), view)
         })
         .collect();
-    safetensors::tensor::serialize(views, Some(metadata.clone())).expect("safetensors serialisation of valid views")
+    let bytes = safetensors::tensor::serialize(views, Some(metadata.clone()))
+        .expect("safetensors serialisation of valid views");
+    with_sorted_header(bytes)
+}
+
+/// Rewrites a safetensors file's JSON header with its keys (and the metadata's) in sorted order,
+/// so the same tensors and metadata always give the same bytes (the writer emits metadata in
+/// hash-map order). The data section is unchanged: offsets are relative to it.
+fn with_sorted_header(bytes: Vec<u8>) -> Vec<u8> {
+    let n = u64::from_le_bytes(bytes[..8].try_into().expect("8 header-length bytes")) as usize;
+    // serde_json's map is ordered by key, recursively.
+    let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + n]).expect("the writer's own JSON header");
+    let mut json = serde_json::to_vec(&header).expect("JSON serialises");
+    // The data section starts 8-byte aligned; the format pads the header with spaces.
+    while !json.len().is_multiple_of(8) {
+        json.push(b' ');
+    }
+    let mut out = Vec::with_capacity(8 + json.len() + bytes.len() - 8 - n);
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&bytes[8 + n..]);
+    out
 }
 
 /// Writes a checkpoint atomically (temp file, fsync, rename).
@@ -211,6 +232,21 @@ mod tests {
         assert_eq!(c.tensors["b"].to_f64(), vec![0.5, -1.0, 2.0]);
         assert_eq!(c.tensors["a"].shape, vec![2, 2]);
         assert_eq!(c.metadata["deepq.kind"], "test");
+    }
+
+    #[test]
+    fn the_same_content_gives_the_same_bytes() {
+        let (t, _) = sample();
+        let meta: HashMap<String, String> = (0..20).map(|i| (format!("key{i}"), format!("value {i}"))).collect();
+        let a = to_bytes(&t, &meta);
+        // A map with the same entries inserted in another order.
+        let other: HashMap<String, String> = (0..20).rev().map(|i| (format!("key{i}"), format!("value {i}"))).collect();
+        for _ in 0..5 {
+            assert_eq!(to_bytes(&t, &other.clone()), a);
+        }
+        let c = from_bytes(&a).unwrap();
+        assert_eq!(c.metadata, meta);
+        assert_eq!(c.tensors["a"].to_f32(), vec![1.0, 2.0, 3.0, 4.0]);
     }
 
     #[test]

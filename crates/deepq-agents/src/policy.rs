@@ -160,6 +160,24 @@ pub struct EvalResult {
     pub seed: u64,
     /// Every episode's return.
     pub returns: Vec<f64>,
+    /// Episodes cut at the evaluation step cap ([`step_cap`]).
+    #[serde(default)]
+    pub capped: usize,
+    /// Whether a stop request (Ctrl-C) ended the evaluation early; `episodes` counts the
+    /// finished ones.
+    #[serde(default)]
+    pub interrupted: bool,
+}
+
+/// Steps after which an evaluation episode is cut when the env has not ended it: 27,000 agent
+/// steps (108,000 frames at frame skip 4, the usual Atari evaluation limit) for Atari games,
+/// 10,000 elsewhere. Envs with a time limit end their episodes before that.
+pub fn step_cap(env: &dyn Env) -> u64 {
+    if deepq_env::provider::looks_like_atari(env.id()) {
+        27_000
+    } else {
+        10_000
+    }
 }
 
 /// Plays `episodes` episodes of `policy` on `env`, resetting episode `i` with seed `seed + i`
@@ -170,26 +188,35 @@ pub fn evaluate(
     episodes: usize,
     seed: u64,
 ) -> Result<EvalResult, EnvError> {
-    let mut returns = Vec::with_capacity(episodes);
-    let mut lengths = Vec::with_capacity(episodes);
+    let cap = step_cap(env);
+    let mut returns = Vec::with_capacity(episodes.min(1 << 16));
+    let mut lengths = Vec::with_capacity(episodes.min(1 << 16));
+    let (mut capped, mut interrupted) = (0, false);
     for i in 0..episodes {
-        let (ret, len) = play_episode(env, policy, Some(seed + i as u64), &mut |_| {})?;
+        let (ret, len) = play_episode(env, policy, Some(seed.wrapping_add(i as u64)), &mut |_| {})?;
+        if crate::util::stop_requested() {
+            interrupted = true;
+            break;
+        }
+        capped += usize::from(len >= cap);
         returns.push(ret);
         lengths.push(len as f64);
     }
     let (mean, std, min, max) = stats(&returns);
     let mean_length = stats(&lengths).0;
-    Ok(EvalResult { episodes, mean, std, min, max, mean_length, seed, returns })
+    Ok(EvalResult { episodes: returns.len(), mean, std, min, max, mean_length, seed, returns, capped, interrupted })
 }
 
 /// Plays one episode; `on_step` sees the environment after every step (for recording).
-/// Returns the undiscounted return and the length.
+/// Returns the undiscounted return and the length. The episode ends at the env's end, after
+/// [`step_cap`] steps, or at a stop request (Ctrl-C, see [`crate::util::request_stop`]).
 pub fn play_episode(
     env: &mut dyn Env,
     policy: &mut dyn Policy,
     seed: Option<u64>,
     on_step: &mut dyn FnMut(&mut dyn Env),
 ) -> Result<(f64, u64), EnvError> {
+    let cap = step_cap(env);
     let (mut obs, _) = env.reset(seed);
     on_step(env);
     let mut ret = 0.0;
@@ -200,7 +227,7 @@ pub fn play_episode(
         ret += step.reward;
         len += 1;
         on_step(env);
-        if step.done() {
+        if step.done() || len >= cap || crate::util::stop_requested() {
             return Ok((ret, len));
         }
         obs = step.obs;
@@ -210,6 +237,7 @@ pub fn play_episode(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use deepq_env::Space;
 
     #[test]
     fn random_cartpole_baseline_is_in_the_low_twenties() {
@@ -218,6 +246,40 @@ mod tests {
         let r = evaluate(env.as_mut(), &mut policy, 300, 0).unwrap();
         assert!(r.mean > 17.0 && r.mean < 28.0, "random CartPole mean {}", r.mean);
         assert_eq!(r.returns.len(), 300);
+    }
+
+    /// An env that never ends an episode.
+    struct Endless(Space, Space);
+
+    impl Env for Endless {
+        fn id(&self) -> &str {
+            "Endless-v0"
+        }
+        fn observation_space(&self) -> &Space {
+            &self.0
+        }
+        fn action_space(&self) -> &Space {
+            &self.1
+        }
+        fn reset(&mut self, _seed: Option<u64>) -> (Obs, deepq_env::Info) {
+            (Obs::Discrete(0), deepq_env::Info::default())
+        }
+        fn step(&mut self, _action: usize) -> Result<deepq_env::Step, EnvError> {
+            Ok(deepq_env::Step {
+                obs: Obs::Discrete(0),
+                reward: 1.0,
+                terminated: false,
+                truncated: false,
+                info: Default::default(),
+            })
+        }
+    }
+
+    #[test]
+    fn evaluation_of_an_endless_env_stops_at_the_step_cap() {
+        let mut env = Endless(Space::Discrete { n: 1 }, Space::Discrete { n: 2 });
+        let r = evaluate(&mut env, &mut RandomPolicy::new(2, 0), 2, 0).unwrap();
+        assert_eq!((r.episodes, r.capped, r.mean), (2, 2, 10_000.0));
     }
 
     #[test]

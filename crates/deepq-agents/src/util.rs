@@ -2,6 +2,19 @@
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Asks running evaluations and episodes to end at the next step (the CLI's first Ctrl-C).
+pub fn request_stop() {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Whether [`request_stop`] was called.
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::Relaxed)
+}
 
 /// A seeded RNG for stream `stream` of a run: different streams of the same seed are independent.
 pub fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
@@ -59,6 +72,40 @@ pub fn total_memory_bytes() -> Option<u64> {
     let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// Reads little-endian fields from a byte slice, with "truncated" errors naming `what`.
+pub struct ByteReader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    what: &'static str,
+}
+
+impl<'a> ByteReader<'a> {
+    /// A reader at the start of `bytes`; errors say "`what` is truncated".
+    pub fn new(bytes: &'a [u8], what: &'static str) -> Self {
+        Self { bytes, at: 0, what }
+    }
+    /// Bytes read so far.
+    pub fn position(&self) -> usize {
+        self.at
+    }
+    /// The next `n` bytes.
+    pub fn slice(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let end = end.ok_or_else(|| format!("{} is truncated", self.what))?;
+        let s = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+    /// The next `N` bytes as an array.
+    pub fn take<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        Ok(self.slice(N)?.try_into().expect("slice of length N"))
+    }
+    /// The next little-endian u64.
+    pub fn u64(&mut self) -> Result<u64, String> {
+        Ok(u64::from_le_bytes(self.take::<8>()?))
+    }
 }
 
 /// Pearson's chi-square statistic of `counts` against a uniform distribution (tests of

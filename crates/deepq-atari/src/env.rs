@@ -406,17 +406,8 @@ impl AtariEnv {
     }
 
     fn rng(&mut self) -> &mut ChaCha8Rng {
-        self.rng.get_or_insert_with(|| ChaCha8Rng::seed_from_u64(entropy_seed()))
+        self.rng.get_or_insert_with(ChaCha8Rng::from_os_rng)
     }
-}
-
-/// A 64-bit seed from OS entropy (std's randomly keyed hasher, mixed with the clock).
-pub(crate) fn entropy_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    h.write_u128(nanos);
-    h.finish()
 }
 
 impl Env for AtariEnv {

@@ -66,6 +66,7 @@
 use std::fmt;
 
 use super::{Scalars, Storage, Transition};
+use crate::util::ByteReader;
 use deepq_env::Obs;
 
 const MAGIC: &[u8; 4] = b"DQFR";
@@ -322,7 +323,7 @@ impl FrameStorage {
 
     /// Rebuilds a buffer from [`FrameStorage::to_bytes`]; errors on malformed or truncated input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        let mut r = Reader { bytes, at: 0 };
+        let mut r = ByteReader::new(bytes, "frame replay data");
         if &r.take::<4>()? != MAGIC {
             return Err("not a frame replay buffer (bad magic)".into());
         }
@@ -411,7 +412,7 @@ impl FrameStorage {
             }
             buf.last = Some(last);
         }
-        debug_assert_eq!(r.at, bytes.len());
+        debug_assert_eq!(r.position(), bytes.len());
         Ok(buf)
     }
 
@@ -564,26 +565,6 @@ impl Storage for FrameStorage {
         let scale = self.scale;
         *self = loaded.with_scale(scale);
         Ok(())
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn slice(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.at.checked_add(n).ok_or("frame replay data is truncated")?;
-        let s = self.bytes.get(self.at..end).ok_or("frame replay data is truncated")?;
-        self.at = end;
-        Ok(s)
-    }
-    fn take<const N: usize>(&mut self) -> Result<[u8; N], String> {
-        Ok(self.slice(N)?.try_into().expect("slice of length N"))
-    }
-    fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(self.take::<8>()?))
     }
 }
 

@@ -2,6 +2,7 @@
 //! `terminated` and `truncated` apart.
 
 use super::{Scalars, Storage, Transition};
+use crate::util::ByteReader;
 
 /// A fixed-capacity ring buffer of `(obs, action, reward, next_obs, terminated, truncated)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,7 +117,7 @@ impl VectorStorage {
 
     /// Rebuilds a buffer from [`VectorStorage::to_bytes`]; errors on malformed input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        let mut r = Reader { bytes, at: 0 };
+        let mut r = ByteReader::new(bytes, "replay data");
         let capacity = r.u64()? as usize;
         let obs_dim = r.u64()? as usize;
         let pos = r.u64()? as usize;
@@ -144,7 +145,7 @@ impl VectorStorage {
         for v in buf.truncated[..len].iter_mut() {
             *v = r.take::<1>()?[0] != 0;
         }
-        if r.at != bytes.len() {
+        if r.position() != bytes.len() {
             return Err("replay data has trailing bytes".into());
         }
         buf.pos = pos;
@@ -223,23 +224,6 @@ impl Storage for VectorStorage {
         }
         *self = loaded;
         Ok(())
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn take<const N: usize>(&mut self) -> Result<[u8; N], String> {
-        let end = self.at + N;
-        let slice = self.bytes.get(self.at..end).ok_or("replay data is truncated")?;
-        self.at = end;
-        Ok(slice.try_into().expect("slice of length N"))
-    }
-    fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(self.take::<8>()?))
     }
 }
 

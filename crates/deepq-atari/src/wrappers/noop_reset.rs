@@ -1,7 +1,7 @@
 //! Random no-op starts.
 
 use super::{forward_spaces, AtariCore};
-use crate::env::{entropy_seed, AtariEnv};
+use crate::env::AtariEnv;
 use deepq_env::{Env, EnvError, Info, Obs, Space, Step};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -35,7 +35,7 @@ impl<E: AtariCore> NoopReset<E> {
         if let Some(seed) = seed {
             self.rng = Some(ChaCha8Rng::seed_from_u64(seed ^ NOOP_STREAM));
         }
-        let rng = self.rng.get_or_insert_with(|| ChaCha8Rng::seed_from_u64(entropy_seed()));
+        let rng = self.rng.get_or_insert_with(ChaCha8Rng::from_os_rng);
         if self.noop_max == 0 {
             0
         } else {

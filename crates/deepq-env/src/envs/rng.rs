@@ -2,9 +2,6 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// An environment's random stream: re-seeded by `reset(Some(seed))`, continued by
 /// `reset(None)`, and seeded from OS entropy on a first unseeded reset.
@@ -18,24 +15,15 @@ impl EnvRng {
     pub(crate) fn reseed(&mut self, seed: Option<u64>) {
         match seed {
             Some(seed) => self.rng = Some(ChaCha8Rng::seed_from_u64(seed)),
-            None if self.rng.is_none() => self.rng = Some(ChaCha8Rng::seed_from_u64(entropy_seed())),
+            None if self.rng.is_none() => self.rng = Some(ChaCha8Rng::from_os_rng()),
             None => {}
         }
     }
 
     /// A uniform draw in `[0, 1)`.
     pub(crate) fn uniform(&mut self) -> f64 {
-        self.rng.get_or_insert_with(|| ChaCha8Rng::seed_from_u64(entropy_seed())).random::<f64>()
+        self.rng.get_or_insert_with(ChaCha8Rng::from_os_rng).random::<f64>()
     }
-}
-
-/// A 64-bit seed from OS entropy: std's `RandomState` keys are drawn from the OS, mixed with
-/// the clock so that two calls on one thread differ too.
-fn entropy_seed() -> u64 {
-    let mut h = RandomState::new().build_hasher();
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    h.write_u128(nanos);
-    h.finish()
 }
 
 /// Gymnasium's categorical sampling rule: the first index whose cumulative probability exceeds
