@@ -1,9 +1,12 @@
 //! Run configuration: TOML files, the embedded presets, and `--set key=value` overrides.
 //!
-//! A config is resolved in three steps: the preset (or file) is parsed into a TOML table,
-//! each `--set` override is applied with type checking against the key it replaces, and the
-//! result is deserialised into [`RunConfig`] with unknown keys rejected. The resolved config
-//! is written back to the run directory as `config.toml`, which re-runs the same training.
+//! A config is resolved in three steps: the preset (or file) is parsed into a TOML table and
+//! deserialised; each `--set` override is applied to the fully resolved table (a value replacing
+//! a key must have that key's type; a key the table lacks is inserted with its TOML value); and
+//! the result is deserialised into [`RunConfig`]. Deserialisation is the only judge of which keys
+//! exist: an unknown key, in a file or a `--set`, is rejected with its full dotted name and the
+//! closest valid key. The resolved config is written back to the run directory as `config.toml`,
+//! which re-runs the same training.
 
 use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::dqn::DqnConfig;
@@ -145,18 +148,45 @@ pub fn resolve(source: &str, overrides: &[String], seed: Option<u64>) -> Result<
     if !preset_name.is_empty() && !table.contains_key("preset") {
         table.insert("preset".into(), toml::Value::String(preset_name));
     }
-    let mut config = from_table(table.clone(), &origin)?;
-    // Overrides apply to the fully resolved table so every key of the config can be set.
-    let mut full = to_table(&config)?;
-    for ov in overrides {
-        apply_override(&mut full, ov)?;
-    }
-    if let Some(seed) = seed {
-        full.insert("seed".into(), toml::Value::Integer(seed as i64));
-    }
-    config = from_table(full, &origin)?;
+    let config = from_table(table, &origin)?;
+    let config = apply_overrides(&config, overrides, seed, &origin)?;
     validate(&config)?;
     Ok(config)
+}
+
+/// Applies `--set` overrides and a seed to a resolved config. Overrides apply to the fully
+/// resolved table (so every key of the config can be set); keys absent from it (optional keys,
+/// or misspelt ones) are inserted and checked by deserialisation, which rejects unknown keys
+/// with a suggestion. Does not run [`validate`].
+pub fn apply_overrides(config: &RunConfig, overrides: &[String], seed: Option<u64>, origin: &str) -> Result<RunConfig> {
+    if overrides.is_empty() && seed.is_none() {
+        return Ok(config.clone());
+    }
+    let mut full = to_table(config)?;
+    let mut applied = Vec::with_capacity(overrides.len());
+    for ov in overrides {
+        applied.push(apply_override(&mut full, ov)?);
+    }
+    if let Some(seed) = seed {
+        let seed = i64::try_from(seed).map_err(|_| anyhow!("--seed must be at most {}, got {seed}", i64::MAX))?;
+        full.insert("seed".into(), toml::Value::Integer(seed));
+    }
+    deserialize(full).map_err(|e| {
+        // Name the override that caused the error when there is one.
+        let key = e.key.as_deref().unwrap_or("");
+        let within = |outer: &str, inner: &str| inner == outer || inner.starts_with(&format!("{outer}."));
+        let cause = applied.iter().find(|a| within(&a.key, key) || within(key, &a.key));
+        let created = applied.iter().find_map(|a| a.created_table.as_ref().filter(|t| within(t, key)).map(|t| (a, t)));
+        match (cause, created) {
+            (Some(a), _) if a.key == key && e.names_key => anyhow!("--set: {}", e.detail),
+            (Some(a), _) if a.key == key => anyhow!("--set {}: {}", a.key, e.detail),
+            (Some(a), _) => anyhow!("--set {}: {}", a.key, e.message()),
+            (None, Some((a, table))) => {
+                anyhow!("--set {}: {} (the config had no [{table}] table)", a.key, e.message())
+            }
+            (None, None) => anyhow!("invalid {origin}: {}", e.message()),
+        }
+    })
 }
 
 /// Reads a resolved config written by a run (`RUN_DIR/config.toml`).
@@ -178,62 +208,178 @@ fn to_table(config: &RunConfig) -> Result<toml::Table> {
 }
 
 fn from_table(table: toml::Table, origin: &str) -> Result<RunConfig> {
-    RunConfig::deserialize(toml::Value::Table(table))
-        .map_err(|e| anyhow!("invalid {origin}: {}", one_line(&e.to_string())))
+    deserialize(table).map_err(|e| anyhow!("invalid {origin}: {}", e.message()))
+}
+
+/// A deserialisation error about one dotted key.
+#[derive(Debug)]
+struct KeyError {
+    /// The full dotted key (`None` for the whole config).
+    key: Option<String>,
+    /// What is wrong with it (a message that already names the key for unknown and missing keys).
+    detail: String,
+    /// Whether `detail` names the key itself.
+    names_key: bool,
+}
+
+impl KeyError {
+    /// The one-line message, naming the key.
+    fn message(&self) -> String {
+        match &self.key {
+            Some(k) if !self.names_key => format!("{k}: {}", self.detail),
+            _ => self.detail.clone(),
+        }
+    }
+}
+
+/// Deserialises a config table; errors name the full dotted key, and unknown keys come with
+/// the closest valid key.
+fn deserialize(table: toml::Table) -> std::result::Result<RunConfig, KeyError> {
+    serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let path = e.path().to_string();
+        let path = (path != ".").then_some(path);
+        let inner = one_line(&e.into_inner().to_string());
+        describe_error(path, strip_key_suffix(&inner))
+    })
+}
+
+/// Removes the ``in `key` `` that the TOML deserialiser appends (the key is named separately).
+fn strip_key_suffix(msg: &str) -> &str {
+    match msg.strip_suffix('`').and_then(|m| m.rsplit_once(" in `")) {
+        Some((head, key)) if !key.contains('`') && !key.contains(' ') => head,
+        _ => msg,
+    }
+}
+
+/// Turns serde's message about `path` into a [`KeyError`].
+fn describe_error(path: Option<String>, inner: &str) -> KeyError {
+    let join = |parent: Option<&str>, name: &str| match parent {
+        Some(p) if !p.is_empty() => format!("{p}.{name}"),
+        _ => name.to_string(),
+    };
+    if let Some((name, candidates)) = parse_unknown(inner, "unknown field") {
+        // The path either already ends with the unknown key or is the table holding it.
+        let parent = match path.as_deref() {
+            Some(p) if p == name || p.ends_with(&format!(".{name}")) => {
+                Some(p[..p.len() - name.len()].trim_end_matches('.').to_string())
+            }
+            other => other.map(str::to_string),
+        };
+        let key = join(parent.as_deref(), &name);
+        let hint = match closest(&name, &candidates) {
+            Some(best) => format!("; did you mean '{}'?", join(parent.as_deref(), best)),
+            None if candidates.is_empty() => String::new(),
+            None => {
+                let table = match parent.as_deref() {
+                    Some(p) if !p.is_empty() => format!("keys of [{p}]"),
+                    _ => "top-level keys".to_string(),
+                };
+                format!("; valid {table}: {}", candidates.join(", "))
+            }
+        };
+        return KeyError { detail: format!("unknown key '{key}'{hint}"), key: Some(key), names_key: true };
+    }
+    if let Some((name, candidates)) = parse_unknown(inner, "unknown variant") {
+        let hint = match closest(&name, &candidates) {
+            Some(best) => format!("; did you mean '{best}'?"),
+            None => format!("; expected one of: {}", candidates.join(", ")),
+        };
+        return KeyError { detail: format!("unknown value '{name}'{hint}"), key: path, names_key: false };
+    }
+    if let Some(name) = inner.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        let key = join(path.as_deref(), name);
+        return KeyError { detail: format!("missing key '{key}'"), key: Some(key), names_key: true };
+    }
+    KeyError { detail: plain_types(inner), key: path, names_key: false }
+}
+
+/// Says "expected a non-negative integer" rather than naming Rust's types.
+fn plain_types(msg: &str) -> String {
+    let mut out = msg.to_string();
+    for (rust, plain) in [
+        ("expected usize", "expected a non-negative integer"),
+        ("expected u64", "expected a non-negative integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected i64", "expected an integer"),
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+    ] {
+        if let Some(head) = out.strip_suffix(rust) {
+            out = format!("{head}{plain}");
+        }
+    }
+    out
+}
+
+/// Parses serde's "unknown field `x`, expected one of `a`, `b`" (or variant) messages into the
+/// unknown name and the valid names.
+fn parse_unknown(msg: &str, what: &str) -> Option<(String, Vec<String>)> {
+    let rest = msg.strip_prefix(what)?.trim_start().strip_prefix('`')?;
+    let (name, rest) = rest.split_once('`')?;
+    let candidates = match rest.split_once("expected") {
+        Some((_, list)) => list.split('`').skip(1).step_by(2).map(str::to_string).collect(),
+        None => Vec::new(),
+    };
+    Some((name.to_string(), candidates))
+}
+
+/// The candidate closest to a misspelt `name`, if any is close enough to be a likely typo.
+fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.as_str())
 }
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Applies one `key=value` override (dotted keys for tables) with type checking.
-pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<()> {
+/// One applied `--set` override.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The dotted key that was set.
+    pub key: String,
+    /// The outermost table the override had to create, if its key's tables were absent.
+    pub created_table: Option<String>,
+}
+
+/// Applies one `key=value` override (dotted keys for tables) to a config table. A value replacing an existing key must have its type; a key absent from the table
+/// is inserted (with any missing tables on its path) as a TOML value, or as a string when
+/// the value is not valid TOML, and left for deserialisation to check.
+pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<Applied> {
     let (key, raw) =
         assignment.split_once('=').ok_or_else(|| anyhow!("--set expects key=value, got '{assignment}'"))?;
     let key = key.trim();
     let raw = raw.trim();
-    let parts: Vec<&str> = key.split('.').collect();
+    let parts: Vec<&str> = key.split('.').map(str::trim).collect();
     if parts.iter().any(|p| p.is_empty()) {
         bail!("--set: malformed key '{key}'");
     }
-    let (last, parents) = parts.split_last().expect("split gives at least one part");
+    let Some((last, parents)) = parts.split_last() else { bail!("--set: malformed key '{key}'") };
     let mut node = &mut *table;
+    let mut created_table = None;
     for (i, part) in parents.iter().enumerate() {
         let prefix = parts[..=i].join(".");
-        node = match node.get_mut(*part) {
-            Some(toml::Value::Table(t)) => t,
-            Some(_) => bail!("--set {key}: '{prefix}' is a value, not a table"),
-            None => bail!("--set {key}: unknown key '{prefix}' (this config has no such table)"),
+        if created_table.is_none() && !node.contains_key(*part) {
+            created_table = Some(prefix.clone());
+        }
+        let entry = node.entry(part.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        node = match entry {
+            toml::Value::Table(t) => t,
+            _ => bail!("--set {key}: '{prefix}' is a value, not a table"),
         };
     }
-    let existing = node.get(*last);
-    let value = parse_value(raw, existing).map_err(|msg| anyhow!("--set {key}: {msg}"))?;
-    if existing.is_none() && !is_optional_key(key) {
-        let known: Vec<String> = node.keys().cloned().collect();
-        bail!("--set {key}: unknown key '{key}' (known keys here: {})", known.join(", "));
+    let value = parse_value(raw, node.get(*last)).map_err(|msg| anyhow!("--set {key}: {msg}"))?;
+    // `kind` selects the variant of a tagged table (e.g. `dqn.exploration`): switching it drops
+    // the old variant's keys, so `--set t.kind=constant --set t.value=0` works.
+    if *last == "kind" && node.get("kind").is_some_and(|old| *old != value) {
+        node.clear();
     }
     node.insert(last.to_string(), value);
-    Ok(())
-}
-
-/// Keys that are valid but absent from a resolved config when unset.
-fn is_optional_key(key: &str) -> bool {
-    matches!(
-        key,
-        "env.map_name"
-            | "env.is_slippery"
-            | "env.max_episode_steps"
-            | "tabular.solve_threshold"
-            | "dqn.run.reward_bound"
-            | "dqn.run.eval_bound"
-            | "dqn.run.max_episodes"
-            | "env.wrapper"
-            | "env.obs_type"
-            | "env.frameskip"
-            | "env.repeat_action_probability"
-            | "env.full_action_space"
-            | "env.rom_dir"
-    )
+    Ok(Applied { key: parts.join("."), created_table })
 }
 
 /// Parses a `--set` value as the type of the key it replaces.
@@ -335,7 +481,7 @@ mod tests {
         let e = resolve("frozenlake", &["tabular.alpha=fast".into()], None).unwrap_err().to_string();
         assert!(e.contains("tabular.alpha") && e.contains("expected a number"), "{e}");
         let e = resolve("frozenlake", &["tabular.alfa=0.1".into()], None).unwrap_err().to_string();
-        assert!(e.contains("unknown key 'tabular.alfa'"), "{e}");
+        assert!(e.contains("unknown key 'tabular.alfa'; did you mean 'tabular.alpha'?"), "{e}");
         let e = resolve("frozenlake", &["total_steps=many".into()], None).unwrap_err().to_string();
         assert!(e.contains("expected an integer"), "{e}");
         let e = resolve("frozenlake", &["nokey".into()], None).unwrap_err().to_string();
@@ -344,6 +490,19 @@ mod tests {
         assert!(c.is_err());
         let c = resolve("frozenlake", &["env.map_name=8x8".into()], None).unwrap();
         assert_eq!(c.env.map_name.as_deref(), Some("8x8"));
+    }
+
+    #[test]
+    fn switching_a_tagged_table_kind_drops_the_old_variant_keys() {
+        let c = resolve("cartpole", &["dqn.exploration.kind=constant".into(), "dqn.exploration.value=0".into()], None)
+            .unwrap();
+        assert_eq!(c.dqn.unwrap().exploration, deepq_agents::schedule::EpsilonSchedule::Constant { value: 0.0 });
+        // Setting the same kind keeps the other keys.
+        let c = resolve("cartpole", &["dqn.exploration.kind=linear".into()], None).unwrap();
+        assert!(matches!(
+            c.dqn.unwrap().exploration,
+            deepq_agents::schedule::EpsilonSchedule::Linear { steps: 10000, .. }
+        ));
     }
 
     #[test]
@@ -369,5 +528,152 @@ mod tests {
         std::fs::write(&path, "algo = [").unwrap();
         let e = resolve(path.to_str().unwrap(), &[], None).unwrap_err().to_string();
         assert!(e.contains("not valid TOML"), "{e}");
+    }
+
+    fn set(preset: &str, overrides: &[&str]) -> Result<RunConfig> {
+        let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+        resolve(preset, &overrides, None)
+    }
+
+    #[test]
+    fn misspelt_keys_suggest_the_closest_valid_key() {
+        for (typo, meant) in [
+            ("tabular.alfa", "tabular.alpha"),
+            ("eval.episdoes", "eval.episodes"),
+            ("env.wraper", "env.wrapper"),
+            ("seeed", "seed"),
+            ("tabular.solve_treshold", "tabular.solve_threshold"),
+        ] {
+            let e = set("frozenlake", &[&format!("{typo}=1")]).unwrap_err().to_string();
+            assert!(e.contains(&format!("unknown key '{typo}'; did you mean '{meant}'?")), "{e}");
+        }
+        let e = set("cartpole-reinforce", &["reinforce.max_episode=3"]).unwrap_err().to_string();
+        assert!(e.contains("did you mean 'reinforce.max_episodes'?"), "{e}");
+        // Nothing close: the valid keys of the table are listed instead.
+        let e = set("frozenlake", &["tabular.learning_rate=0.1"]).unwrap_err().to_string();
+        assert!(e.contains("unknown key 'tabular.learning_rate'; valid keys of [tabular]: alpha, gamma"), "{e}");
+        // An unknown table is named as the unknown key.
+        let e = set("frozenlake", &["evaluation.episodes=3"]).unwrap_err().to_string();
+        assert!(e.contains("--set evaluation.episodes: unknown key 'evaluation'; did you mean 'eval'?"), "{e}");
+        // An unknown enum value gets the same help.
+        let e = set("frozenlake", &["algo=tabular"]).unwrap_err().to_string();
+        assert!(e.contains("--set algo: unknown value 'tabular'; did you mean 'tabular_q'?"), "{e}");
+    }
+
+    #[test]
+    fn misspelt_keys_in_a_file_suggest_the_closest_valid_key() {
+        let dir = std::env::temp_dir().join(format!("deepq-cfg-typo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("typo.toml");
+        let text = preset("frozenlake").unwrap().toml.replace("[tabular]", "[tabular]\nalfa = 0.1");
+        std::fs::write(&path, text).unwrap();
+        let e = resolve(path.to_str().unwrap(), &[], None).unwrap_err().to_string();
+        assert!(e.contains("unknown key 'tabular.alfa'; did you mean 'tabular.alpha'?"), "{e}");
+        std::fs::write(&path, preset("frozenlake").unwrap().toml.replace("episodes = 100", "episdoes = 100")).unwrap();
+        let e = resolve(path.to_str().unwrap(), &[], None).unwrap_err().to_string();
+        assert!(e.contains("unknown key 'eval.episdoes'; did you mean 'eval.episodes'?"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn values_of_absent_keys_are_toml_values() {
+        let c = set("cartpole-reinforce", &["reinforce.max_episodes=100", "reinforce.reward_bound=150"]).unwrap();
+        let r = c.reinforce.unwrap();
+        assert_eq!((r.max_episodes, r.reward_bound), (Some(100), Some(150.0)));
+        let c = set("taxi", &["env.max_episode_steps=50"]).unwrap();
+        assert_eq!(c.env.max_episode_steps, Some(50));
+        // A bare word is a string, anything else that parses as TOML keeps its type.
+        let mut t = toml::Table::new();
+        for ov in ["env.wrapper=atari", "a.b=[1, 2]", "a.c=\"quoted\"", "d=1e3", "e=true"] {
+            apply_override(&mut t, ov).unwrap();
+        }
+        assert_eq!(t["env"]["wrapper"].as_str(), Some("atari"));
+        assert_eq!(t["a"]["b"].as_array().map(|a| a.len()), Some(2));
+        assert_eq!(t["a"]["c"].as_str(), Some("quoted"));
+        assert_eq!((t["d"].as_float(), t["e"].as_bool()), (Some(1000.0), Some(true)));
+        // Type errors of absent keys name the key.
+        let e = set("cartpole-reinforce", &["reinforce.max_episodes=many"]).unwrap_err().to_string();
+        assert!(e.contains("--set reinforce.max_episodes: invalid type: string \"many\""), "{e}");
+        let e = set("frozenlake", &["env.max_episode_steps=-1"]).unwrap_err().to_string();
+        assert!(
+            e.contains("--set env.max_episode_steps: invalid value: integer `-1`, expected a non-negative integer"),
+            "{e}"
+        );
+        // A key of a table the config does not have says so.
+        let e = set("frozenlake", &["reinforce.lr=0.1"]).unwrap_err().to_string();
+        assert!(
+            e.contains("--set reinforce.lr: missing key 'reinforce.hidden' (the config had no [reinforce] table)"),
+            "{e}"
+        );
+    }
+
+    /// The keys a config table accepts, read from serde's answer to an unknown key.
+    fn accepted_keys(full: &toml::Table, path: &str) -> Vec<String> {
+        let mut t = full.clone();
+        let probe = if path.is_empty() { "zz_probe".to_string() } else { format!("{path}.zz_probe") };
+        apply_override(&mut t, &format!("{probe}=1")).unwrap();
+        let e = serde_path_to_error::deserialize::<_, RunConfig>(toml::Value::Table(t)).unwrap_err();
+        let msg = one_line(&e.into_inner().to_string());
+        let (name, keys) = parse_unknown(strip_key_suffix(&msg), "unknown field").unwrap_or_else(|| panic!("{msg}"));
+        assert_eq!(name, "zz_probe");
+        keys
+    }
+
+    /// Sets every key of the table at `path` that the config leaves out; returns the keys seen.
+    fn set_every_absent_key(full: &toml::Table, path: &str, seen: &mut Vec<String>) {
+        for key in accepted_keys(full, path) {
+            let dotted = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            seen.push(dotted.clone());
+            let mut node = Some(full);
+            for part in path.split('.').filter(|p| !p.is_empty()) {
+                node = node.and_then(|t| t.get(part)).and_then(|v| v.as_table());
+            }
+            match node.and_then(|t| t.get(&key)) {
+                Some(toml::Value::Table(_)) => set_every_absent_key(full, &dotted, seen),
+                Some(_) => {}
+                None => {
+                    // Absent: some value of some type is accepted for it (a whole table is
+                    // accepted when only its own keys are missing).
+                    let accepted = ["1", "0.5", "true", "\"x\"", "[1]", "{}"].iter().any(|v| {
+                        let mut t = full.clone();
+                        apply_override(&mut t, &format!("{dotted}={v}")).is_ok()
+                            && match deserialize(t) {
+                                Ok(_) => true,
+                                Err(e) => {
+                                    e.key.as_deref() != Some(dotted.as_str()) && !e.detail.contains("unknown key")
+                                }
+                            }
+                    });
+                    assert!(accepted, "optional key '{dotted}' cannot be set");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_optional_key_can_be_set() {
+        let mut seen = Vec::new();
+        for p in PRESETS {
+            let c = from_table(p.toml.parse().unwrap(), p.name).unwrap();
+            set_every_absent_key(&to_table(&c).unwrap(), "", &mut seen);
+        }
+        for key in [
+            "reinforce.max_episodes",
+            "reinforce.reward_bound",
+            "tabular.solve_threshold",
+            "env.map_name",
+            "env.is_slippery",
+            "env.max_episode_steps",
+            "env.wrapper",
+            "env.obs_type",
+            "env.frameskip",
+            "env.repeat_action_probability",
+            "env.full_action_space",
+            "env.rom_dir",
+            "eval.episodes",
+            "eval.seed",
+        ] {
+            assert!(seen.iter().any(|k| k == key), "{key} not among the keys found: {seen:?}");
+        }
     }
 }

@@ -1,14 +1,9 @@
-//! The `deepq` command line: `train`, `eval`, `presets`, `envs`.
+//! The `deepq` command line: parses the arguments and calls the library ([`deepq`]).
 
 use clap::{Parser, Subcommand};
+use deepq::commands::{bench, eval, info, play, train};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-mod commands;
-mod config;
-mod logger;
-mod progress;
-mod run_dir;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -101,27 +96,26 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    #[cfg(feature = "atari")]
-    deepq_atari::register();
+    deepq::init();
     let result = match cli.command {
         Command::Train { config, seed, out, overrides, quiet, resume } => {
-            commands::train::run(commands::train::TrainArgs { source: config, seed, out, overrides, quiet, resume })
+            train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume })
         }
         Command::Eval { target, random, episodes, seed, json, record } => {
-            commands::eval::run(target, random, episodes, seed, json, record)
+            eval::run(eval::EvalArgs { target, random, episodes, seed, json, record })
         }
         Command::Play { target, episodes, seed, record, fps } => {
-            commands::play::run(target, episodes, seed, record, fps)
+            play::run(play::PlayArgs { target, episodes, seed, record, fps })
         }
-        Command::Bench { suite, json, quick } => commands::bench::run(&suite, json, quick),
-        Command::Presets => commands::info::presets(),
-        Command::Envs => commands::info::envs(),
+        Command::Bench { suite, json, quick } => bench::run(&suite, json, quick),
+        Command::Presets => info::presets(),
+        Command::Envs => info::envs(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", format!("{e:#}").replace('\n', " "));
-            ExitCode::FAILURE
+            eprintln!("error: {}", deepq::error_line(&e));
+            ExitCode::from(deepq::exit_code(&e))
         }
     }
 }

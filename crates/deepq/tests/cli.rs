@@ -121,6 +121,24 @@ fn bad_set_overrides_name_the_key() {
 }
 
 #[test]
+fn misspelt_keys_suggest_the_closest_valid_key() {
+    for (typo, meant) in
+        [("tabular.alfa", "tabular.alpha"), ("eval.episdoes", "eval.episodes"), ("env.wraper", "env.wrapper")]
+    {
+        let out = deepq(&["train", "frozenlake", "--set", &format!("{typo}=1"), "--quiet"]);
+        assert_user_error(&out, &format!("unknown key '{typo}'; did you mean '{meant}'?"));
+    }
+    let dir = tmp("typo-file");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("typo.toml");
+    std::fs::write(&f, "algo = \"tabular_q\"\nenv_id = \"FrozenLake-v1\"\ntotal_steps = 10\n[tabular]\nalfa = 1\n")
+        .unwrap();
+    assert_user_error(&deepq(&["train", f.to_str().unwrap(), "--quiet"]), "did you mean 'tabular.alpha'?");
+    assert!(!dir.join("runs").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn unwritable_out_is_one_clear_line() {
     // A path below a regular file cannot be created, even as root.
     let dir = tmp("unwritable");

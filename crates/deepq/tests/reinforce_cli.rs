@@ -35,3 +35,29 @@ fn bad_reinforce_configs_are_one_clear_line() {
     assert_user_error(&out, "reinforce.batch_episodes");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn optional_keys_absent_from_the_preset_can_be_set() {
+    let dir = tmp("reinforce-optional");
+    let out = deepq(&[
+        "train",
+        "cartpole-reinforce",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+        "--set",
+        "reinforce.max_episodes=8",
+        "--set",
+        "reinforce.reward_bound=1000",
+        "--set",
+        "eval.episodes=2",
+    ]);
+    ok(&out);
+    let s = json(&dir.join("summary.json"));
+    assert_eq!(s["stopped_by"], "max_episodes", "{s}");
+    assert_eq!(s["episodes"], 8, "{s}");
+    assert_eq!(s["threshold"], 1000.0, "{s}");
+    let cfg = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(cfg.contains("max_episodes = 8") && cfg.contains("reward_bound = 1000.0"), "{cfg}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,15 +8,26 @@ use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
 
-/// Runs `deepq eval`.
-pub fn run(
-    target: Option<PathBuf>,
-    random: Option<String>,
-    episodes: usize,
-    seed: Option<u64>,
-    json: bool,
-    record: Option<PathBuf>,
-) -> Result<()> {
+/// What `deepq eval` was asked to do.
+#[derive(Debug, Clone)]
+pub struct EvalArgs {
+    /// A run directory or a `.safetensors` checkpoint (absent with `random`).
+    pub target: Option<PathBuf>,
+    /// Evaluate the uniformly random agent on this environment id instead.
+    pub random: Option<String>,
+    /// Number of episodes.
+    pub episodes: usize,
+    /// Seed of the first episode; default: the run's evaluation seed (0 for `random`).
+    pub seed: Option<u64>,
+    /// Print the result as JSON instead of a sentence.
+    pub json: bool,
+    /// Also record the episodes to this `.gif` or `.mp4` file.
+    pub record: Option<PathBuf>,
+}
+
+/// Runs `deepq eval`: prints the mean, spread and length of greedy (or random) episodes.
+pub fn run(args: EvalArgs) -> Result<()> {
+    let EvalArgs { target, random, episodes, seed, json, record } = args;
     if episodes == 0 {
         bail!("--episodes must be at least 1");
     }

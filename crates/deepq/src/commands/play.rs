@@ -38,8 +38,24 @@ impl Recorder {
     }
 }
 
-/// Runs `deepq play`.
-pub fn run(target: PathBuf, episodes: usize, seed: Option<u64>, record: Option<PathBuf>, fps: f64) -> Result<()> {
+/// What `deepq play` was asked to do.
+#[derive(Debug, Clone)]
+pub struct PlayArgs {
+    /// A run directory or a `.safetensors` checkpoint.
+    pub target: PathBuf,
+    /// Number of episodes.
+    pub episodes: usize,
+    /// Seed of the first episode; default: the run's evaluation seed.
+    pub seed: Option<u64>,
+    /// Write the rendered frames to this `.gif` or `.mp4` file.
+    pub record: Option<PathBuf>,
+    /// Frames per second of the recording.
+    pub fps: f64,
+}
+
+/// Runs `deepq play`: greedy episodes of a trained policy, printed and optionally recorded.
+pub fn run(args: PlayArgs) -> Result<()> {
+    let PlayArgs { target, episodes, seed, record, fps } = args;
     let (ckpt, default_seed) = crate::commands::eval::locate(&target)?;
     let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy(&ckpt)?;
     let opts =

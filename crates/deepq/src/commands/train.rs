@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// What `deepq train` was asked to do.
+#[derive(Debug, Clone, Default)]
 pub struct TrainArgs {
     /// Preset or config file (absent with `resume`).
     pub source: Option<String>,
