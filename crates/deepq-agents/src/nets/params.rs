@@ -36,7 +36,7 @@ fn collect_params<M: Module>(module: &M, with_values: bool) -> Vec<(String, u64,
     c.out
 }
 
-/// The [`ParamId`](burn::module::ParamId) of every float parameter by its dotted path (optimizer
+/// The [`ParamId`] of every float parameter by its dotted path (optimizer
 /// state is keyed by these ids, so a resumed run restores them).
 pub fn param_ids<M: Module>(module: &M) -> Vec<(String, u64)> {
     collect_params(module, false).into_iter().map(|(path, id, _)| (path, id)).collect()
