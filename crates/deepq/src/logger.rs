@@ -86,7 +86,8 @@ impl RunLogger {
         self.deferred.push(Deferred::Write(path, bytes));
     }
 
-    /// Removes `path` when training begins (the `summary.json` of a run that is continued).
+    /// Removes `path` when training begins (the `summary.json` of a run that is continued, the
+    /// temp files of killed writes).
     pub fn remove_on_start(&mut self, path: PathBuf) {
         self.deferred.push(Deferred::Remove(path));
     }

@@ -72,6 +72,7 @@ pub fn state(dir: &Path) -> RunState {
 /// refused so no one's files are overwritten.
 pub fn check_new(dir: &Path) -> Result<()> {
     let d = dir.display();
+    check_not_in_use(dir)?;
     match state(dir) {
         RunState::NoRun => {}
         RunState::Unfinished if dir.join("checkpoints").join("resume.safetensors").exists() => {
@@ -141,26 +142,25 @@ pub fn clear_outputs(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes the temporary files that an atomic write killed half-way leaves behind
-/// (`.NAME.tmp.PID.N`, see [`deepq_log::atomic_write`]) from `dir` and its subdirectories.
-/// Call with the lock held. Returns how many were removed.
-pub fn remove_stale_temp_files(dir: &Path) -> Result<usize> {
-    let mut removed = 0;
+/// The temporary files that an atomic write killed half-way leaves behind (`.NAME.tmp.PID.N`,
+/// see [`deepq_log::atomic_write`]) in `dir` and its subdirectories. Remove them with the lock
+/// held.
+pub fn stale_temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(d) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for entry in entries.filter_map(|e| e.ok()) {
-            let path = entry.path();
             let Ok(kind) = entry.file_type() else { continue };
             if kind.is_dir() {
-                dirs.push(path);
+                dirs.push(entry.path());
             } else if kind.is_file() && is_atomic_temp_name(&entry.file_name().to_string_lossy()) {
-                std::fs::remove_file(&path).with_context(|| format!("cannot remove '{}'", path.display()))?;
-                removed += 1;
+                found.push(entry.path());
             }
         }
     }
-    Ok(removed)
+    found.sort();
+    found
 }
 
 /// Whether `name` is a temporary file name of [`deepq_log::atomic_write`]: `.NAME.tmp.PID.N`.
@@ -239,6 +239,24 @@ impl Drop for RunLock {
         }
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// Fails when another running process holds the lock of `dir`, without taking it: a run in
+/// progress is reported as such rather than by what its files look like half-way.
+pub fn check_not_in_use(dir: &Path) -> Result<()> {
+    let path = dir.join(LOCK_FILE);
+    if !path.exists() {
+        return Ok(());
+    }
+    match lock_owner(&path) {
+        Owner::Alive(pid) if pid != std::process::id() => Err(in_use(dir, pid)),
+        _ => Ok(()),
+    }
+}
+
+fn in_use(dir: &Path, pid: u32) -> anyhow::Error {
+    let who = if pid == 0 { "another deepq process".to_string() } else { format!("another deepq process (pid {pid})") };
+    anyhow::anyhow!("'{}' is in use by {who}; wait for it to finish or stop it", dir.display())
 }
 
 /// Removes the lock files this process holds; for an exit that skips the destructors (a second

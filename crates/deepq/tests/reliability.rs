@@ -255,6 +255,10 @@ fn a_locked_run_directory_is_refused_and_a_stale_lock_is_taken_over() {
     std::fs::write(dir.join(".lock"), format!("{me}\n")).unwrap();
     let out = deepq(&["train", "--resume", d, "--force", "--quiet"]);
     assert_user_error(&out, "is in use by another deepq process");
+    // A run in progress (config.toml, no checkpoint yet, a live lock) is reported as in use, not
+    // as a run that stopped before its first checkpoint.
+    assert_user_error(&deepq(&["train", "--resume", d, "--quiet"]), "is in use by another deepq process");
+    assert_user_error(&short_tabular(&dir), "is in use by another deepq process");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -344,6 +348,7 @@ fn a_failed_resume_leaves_the_run_directory_as_it_was() {
     ck.metadata.insert("deepq.resume_state".into(), "{".into());
     let tensors: Vec<_> = ck.tensors.clone().into_iter().collect();
     deepq_agents::checkpoint::save(&resume, &tensors, &ck.metadata).unwrap();
+    std::fs::write(dir.join("checkpoints/.resume.safetensors.tmp.99999999.3"), "half").unwrap();
     let before = snapshot(&dir);
     let out = deepq(&["train", "--resume", d, "--quiet", "--set", "total_steps=6000"]);
     assert_user_error(&out, "bad resume state");

@@ -47,6 +47,8 @@ struct Prepared {
     resume_step: Option<u64>,
     /// The new `config.toml` of a resumed run given more steps, written when training begins.
     new_config: Option<Vec<u8>>,
+    /// Temp files of killed writes, removed when training begins.
+    stale_files: Vec<PathBuf>,
 }
 
 /// Runs `deepq train`. The config (and, for `--resume`, the checkpoint) is checked before
@@ -62,7 +64,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
             bail!("give a preset name or a config file to train (see `deepq presets`), or --resume RUN_DIR")
         }
     };
-    let Prepared { config, dir, lock, resume_from, resume_step, new_config } = prepared;
+    let Prepared { config, dir, lock, resume_from, resume_step, new_config, stale_files } = prepared;
     let mut logger = RunLogger::create(&dir, ProgressMode::detect(args.quiet), interrupted.clone(), resume_step)?;
     if resume_step.is_some() {
         // The summary of the run being continued no longer describes it once training resumes.
@@ -70,6 +72,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     if let Some(text) = new_config {
         logger.write_on_start(dir.join("config.toml"), text);
+    }
+    for f in stale_files {
+        logger.remove_on_start(f);
     }
     let verb = if resume_step.is_some() { "resuming" } else { "training" };
     logger.say(&format!(
@@ -109,7 +114,7 @@ fn prepare_new(source: &str, args: &TrainArgs) -> Result<Prepared> {
     let dir = args.out.clone().unwrap_or_else(|| run_dir::default_dir(&config));
     let lock = run_dir::create(&dir)?;
     run_dir::write_config(&dir, &config)?;
-    Ok(Prepared { config, dir, lock, resume_from: None, resume_step: None, new_config: None })
+    Ok(Prepared { config, dir, lock, resume_from: None, resume_step: None, new_config: None, stale_files: Vec::new() })
 }
 
 /// Checks a run directory to resume (or, with `--force`, to restart) and locks it.
@@ -118,6 +123,8 @@ fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
     let more_steps = resume_total_steps(args)?;
     let mut config =
         config::load_file(&dir.join("config.toml")).with_context(|| format!("'{d}' is not a deepq run directory"))?;
+    // A run in progress is reported as such, not by what its files look like half-way.
+    run_dir::check_not_in_use(dir)?;
     let old_total = config.total_steps;
     if let Some(n) = more_steps {
         if n <= old_total {
@@ -140,8 +147,14 @@ fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
             bail!("--force restarts the run as configured; it takes no --set");
         }
         let lock = RunLock::acquire(dir)?;
+        // Under the lock: the run may have moved on since it was looked at.
+        if run_dir::state(dir) != RunState::Unfinished || ckpt.exists() {
+            bail!("'{d}' changed while deepq was looking at it; run the command again");
+        }
         run_dir::clear_outputs(dir)?;
-        run_dir::remove_stale_temp_files(dir)?;
+        for f in run_dir::stale_temp_files(dir) {
+            std::fs::remove_file(&f).with_context(|| format!("cannot remove '{}'", f.display()))?;
+        }
         run_dir::prepare(dir)?;
         return Ok(Prepared {
             config,
@@ -150,6 +163,7 @@ fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
             resume_from: None,
             resume_step: None,
             new_config: None,
+            stale_files: Vec::new(),
         });
     }
     if !ckpt.exists() {
@@ -174,9 +188,9 @@ fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
     let step = ck.meta("deepq.step", &ckpt)?;
     let resume_step = step.parse::<u64>().map_err(|_| anyhow!("'{}' has a bad step '{step}'", ckpt.display()))?;
     let lock = RunLock::acquire(dir)?;
-    let stale = run_dir::remove_stale_temp_files(dir)?;
-    if stale > 0 && !args.quiet {
-        eprintln!("deepq: removed {stale} temporary file(s) left by an interrupted write in '{d}'");
+    let stale_files = run_dir::stale_temp_files(dir);
+    if !stale_files.is_empty() && !args.quiet {
+        eprintln!("deepq: removing {} temporary file(s) left by an interrupted write in '{d}'", stale_files.len());
     }
     let new_config = match more_steps {
         Some(_) => Some(run_dir::config_text(dir, &config)?.into_bytes()),
@@ -189,6 +203,7 @@ fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
         resume_from: Some(ckpt),
         resume_step: Some(resume_step),
         new_config,
+        stale_files,
     })
 }
 
