@@ -9,24 +9,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// A short CartPole DQN run with checkpoints (CleanRL's settings, shortened).
+/// A short CartPole DQN run; its resume checkpoint is written at the end. (Only top-level and
+/// `eval` keys are set, so the test does not depend on the layout of the `[dqn]` table.)
 fn short_dqn(dir: &Path) -> Output {
     deepq(&[
         "train",
-        "cartpole-cleanrl",
+        "cartpole",
         "--quiet",
         "--out",
         dir.to_str().unwrap(),
         "--set",
-        "total_steps=4000",
+        "total_steps=3000",
         "--set",
-        "dqn.learning_starts=500",
-        "--set",
-        "dqn.eval_every=1000",
-        "--set",
-        "dqn.checkpoint_every=2000",
-        "--set",
-        "eval.episodes=5",
+        "eval.episodes=3",
     ])
 }
 
@@ -315,23 +310,24 @@ fn finished_runs_resume_only_to_train_longer() {
     let before = snapshot(&dir);
     assert_user_error(&deepq(&["train", "--resume", d]), "is a finished run (summary.json)");
     let out = deepq(&["train", "--resume", d, "--set", "total_steps=3000"]);
-    assert_user_error(&out, "must be larger than the run's total_steps (4000)");
-    assert_user_error(&deepq(&["train", "--resume", d, "--set", "dqn.lr=0.1"]), "no --set except total_steps=N");
+    assert_user_error(&out, "must be larger than the run's total_steps (3000)");
+    assert_user_error(&deepq(&["train", "--resume", d, "--set", "eval.episodes=1"]), "no --set except total_steps=N");
     assert_eq!(snapshot(&dir), before, "refusals change nothing");
 
     // Stale temp files of a killed atomic write are cleaned up on resume.
     std::fs::write(dir.join("checkpoints/.resume.safetensors.tmp.99999999.3"), "half").unwrap();
     std::fs::write(dir.join(".summary.json.tmp.99999999.0"), "half").unwrap();
-    ok(&deepq(&["train", "--resume", d, "--quiet", "--set", "total_steps=6000"]));
+    ok(&deepq(&["train", "--resume", d, "--quiet", "--set", "total_steps=5000"]));
     let s = json(&dir.join("summary.json"));
-    assert_eq!(s["env_steps"], 6000, "{s}");
+    let steps = s["env_steps"].as_u64().unwrap();
+    assert!(steps > 3000 && steps <= 5000, "{s}");
     let cfg = std::fs::read_to_string(dir.join("config.toml")).unwrap();
-    assert!(cfg.contains("total_steps = 6000"), "{cfg}");
+    assert!(cfg.contains("total_steps = 5000"), "{cfg}");
     assert!(!dir.join("checkpoints/.resume.safetensors.tmp.99999999.3").exists());
     assert!(!dir.join(".summary.json.tmp.99999999.0").exists());
     let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
     let last_step: u64 = csv.lines().last().unwrap().split(',').next().unwrap().parse().unwrap();
-    assert!(last_step > 4000, "training went on past the old total");
+    assert!(last_step > 3000, "training went on past the old total");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -350,7 +346,7 @@ fn a_failed_resume_leaves_the_run_directory_as_it_was() {
     deepq_agents::checkpoint::save(&resume, &tensors, &ck.metadata).unwrap();
     std::fs::write(dir.join("checkpoints/.resume.safetensors.tmp.99999999.3"), "half").unwrap();
     let before = snapshot(&dir);
-    let out = deepq(&["train", "--resume", d, "--quiet", "--set", "total_steps=6000"]);
+    let out = deepq(&["train", "--resume", d, "--quiet", "--set", "total_steps=5000"]);
     assert_user_error(&out, "bad resume state");
     assert_eq!(snapshot(&dir).keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>(), "no file added");
     for (path, bytes) in &before {
