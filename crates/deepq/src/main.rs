@@ -22,8 +22,8 @@ enum Command {
     Train {
         /// Preset name (see `deepq presets`) or path to a .toml config.
         config: Option<String>,
-        /// Master seed (overrides the config's `seed`).
-        #[arg(long)]
+        /// Master seed (overrides the config's `seed`; at most 9223372036854775807).
+        #[arg(long, value_parser = deepq::parse_seed)]
         seed: Option<u64>,
         /// Run directory (default: runs/<preset>_s<seed>_<timestamp>).
         #[arg(long)]
@@ -34,9 +34,14 @@ enum Command {
         /// No progress bar or progress lines.
         #[arg(long)]
         quiet: bool,
-        /// Continue a killed run from its last checkpoint (network, optimizer, replay, counters).
+        /// Continue a killed or interrupted run from its last checkpoint (network, optimizer,
+        /// replay, counters); with `--set total_steps=N`, train a finished run for longer.
         #[arg(long, value_name = "RUN_DIR")]
         resume: Option<PathBuf>,
+        /// With --resume: restart from scratch, in place, a run that was stopped before its
+        /// first checkpoint.
+        #[arg(long, requires = "resume")]
+        force: bool,
     },
     /// Evaluate a trained run (or checkpoint) greedily, or the random agent with --random.
     Eval {
@@ -49,7 +54,7 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         episodes: usize,
         /// Seed of the first episode (episode i uses seed + i); default: the run's eval seed.
-        #[arg(long)]
+        #[arg(long, value_parser = deepq::parse_seed)]
         seed: Option<u64>,
         /// Print the result as JSON.
         #[arg(long)]
@@ -66,7 +71,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         episodes: usize,
         /// Seed of the first episode.
-        #[arg(long)]
+        #[arg(long, value_parser = deepq::parse_seed)]
         seed: Option<u64>,
         /// Write the rendered frames to a .gif or .mp4 (mp4 needs ffmpeg on PATH).
         #[arg(long, value_name = "FILE")]
@@ -98,8 +103,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     deepq::init();
     let result = match cli.command {
-        Command::Train { config, seed, out, overrides, quiet, resume } => {
-            train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume })
+        Command::Train { config, seed, out, overrides, quiet, resume, force } => {
+            train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume, force })
         }
         Command::Eval { target, random, episodes, seed, json, record } => {
             eval::run(eval::EvalArgs { target, random, episodes, seed, json, record })
@@ -113,9 +118,6 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {}", deepq::error_line(&e));
-            ExitCode::from(deepq::exit_code(&e))
-        }
+        Err(e) => ExitCode::from(deepq::report_error(&e)),
     }
 }

@@ -28,9 +28,7 @@ pub struct EvalArgs {
 /// Runs `deepq eval`: prints the mean, spread and length of greedy (or random) episodes.
 pub fn run(args: EvalArgs) -> Result<()> {
     let EvalArgs { target, random, episodes, seed, json, record } = args;
-    if episodes == 0 {
-        bail!("--episodes must be at least 1");
-    }
+    check_episodes(episodes)?;
     let (env_id, kwargs, mut policy, seed, label): (String, EnvKwargs, Box<dyn Policy>, u64, String) =
         match (target, random) {
             (None, Some(env_id)) => {
@@ -68,6 +66,17 @@ pub fn run(args: EvalArgs) -> Result<()> {
             "{env_id}: {label}: mean return {:.3} +- {:.3} (min {}, max {}) over {} episodes, mean length {:.1}",
             r.mean, r.std, r.min, r.max, r.episodes, r.mean_length
         );
+    }
+    Ok(())
+}
+
+/// Checks an `--episodes` count: from 1 to [`MAX_EPISODES`](crate::MAX_EPISODES).
+pub fn check_episodes(episodes: usize) -> Result<()> {
+    if episodes == 0 {
+        bail!("--episodes must be at least 1");
+    }
+    if episodes > crate::MAX_EPISODES {
+        bail!("--episodes must be at most {}, got {episodes}", crate::MAX_EPISODES);
     }
     Ok(())
 }
