@@ -200,11 +200,25 @@ pub fn rom_search_dirs(rom_dir: Option<&str>) -> Vec<PathBuf> {
     dirs
 }
 
+/// Smallest Atari 2600 cartridge image (2 KB).
+const ROM_MIN_BYTES: u64 = 2 * 1024;
+/// Largest cartridge image accepted (the biggest bank-switched carts are 512 KB).
+const ROM_MAX_BYTES: u64 = 512 * 1024;
+
 /// Finds `<game>.bin`, or explains how to get it.
 pub fn find_rom(game: &str, rom_dir: Option<&str>) -> Result<PathBuf, EnvError> {
     let file = format!("{game}.bin");
     let dirs = rom_search_dirs(rom_dir);
     if let Some(path) = dirs.iter().map(|d| d.join(&file)).find(|p| p.is_file()) {
+        // The emulator sizes its cartridge from the file: an empty or huge file is not a ROM
+        // (an empty one made it try to allocate 7.5 GB). Atari 2600 cartridges are 2-512 KB.
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        if !(ROM_MIN_BYTES..=ROM_MAX_BYTES).contains(&size) {
+            return Err(EnvError::Other(format!(
+                "'{}' is {size} bytes, not an Atari 2600 ROM ({ROM_MIN_BYTES}-{ROM_MAX_BYTES} bytes); reinstall the ROMs with scripts/setup_atari.sh",
+                path.display()
+            )));
+        }
         return Ok(path);
     }
     let looked = if dirs.is_empty() {
@@ -221,6 +235,18 @@ pub fn find_rom(game: &str, rom_dir: Option<&str>) -> Result<PathBuf, EnvError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_and_oversized_rom_files_are_refused() {
+        let dir = std::env::temp_dir().join(format!("deepq-bad-roms-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (size, game) in [(0usize, "pong"), (1 << 20, "breakout")] {
+            std::fs::write(dir.join(format!("{game}.bin")), vec![0u8; size]).unwrap();
+            let e = find_rom(game, Some(dir.to_str().unwrap())).unwrap_err().to_string();
+            assert!(e.contains("not an Atari 2600 ROM"), "{e}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn display_names_follow_python_title() {

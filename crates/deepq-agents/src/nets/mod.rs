@@ -9,7 +9,7 @@ pub mod noisy;
 pub mod params;
 
 pub use distributional::Support;
-pub use params::{load_params, load_params_with_ids, named_params, param_ids, soft_update};
+pub use params::{load_params, load_params_with_ids, named_params, param_ids, soft_update, with_path_ids};
 
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};

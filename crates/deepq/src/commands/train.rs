@@ -387,7 +387,16 @@ fn evaluate_network_run(
         Some(p) if p.exists() => (p.clone(), "checkpoints/best.safetensors"),
         _ => (ckpt_dir.join("final.safetensors"), "checkpoints/final.safetensors"),
     };
-    let (mut policy, _, _) = crate::commands::eval::load_policy(&path)?;
+    let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy(&path)?;
+    if env_id != c.env_id || kwargs != c.env {
+        bail!(
+            "'{}' was trained on {env_id} {}, but this run is {} {}; it is not this run's checkpoint",
+            path.display(),
+            serde_json::to_string(&kwargs).unwrap_or_default(),
+            c.env_id,
+            serde_json::to_string(&c.env).unwrap_or_default()
+        );
+    }
     let eval = final_eval(c, policy.as_mut(), label, stop)?;
     let threshold = bound.or_else(|| deepq_env::registry::spec(&c.env_id).ok()?.reward_threshold);
     let solved = solved_at_step.is_some() || matches!((&eval, threshold), (Some(e), Some(t)) if e.mean >= t);
