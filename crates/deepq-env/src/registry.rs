@@ -19,7 +19,7 @@ pub struct EnvKwargs {
     /// Overrides the registered time limit (`TimeLimit` wrapper); 0 disables it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_episode_steps: Option<usize>,
-    /// Atari only: observation type, `"rgb"` (210x160x3), `"grayscale"` (210x160) or `"ram"` (128 bytes).
+    /// Atari only: observation type, `"rgb"` (the screen: 210x160x3 for most games, up to 250x160x3), `"grayscale"` (the screen's height x 160) or `"ram"` (128 bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obs_type: Option<String>,
     /// Atari only: emulator frames per agent step.
