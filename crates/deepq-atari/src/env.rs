@@ -187,6 +187,11 @@ pub struct AtariEnv {
     scratch_rgb: Vec<u8>,
     /// The last screen of `grab_screen_indices` (all its colours are learnt).
     last_grab: Vec<u8>,
+    /// Unclipped reward and steps since the last reset: the full game's score and length,
+    /// reported in the info of the step that ends the game (below any life-loss or clipping
+    /// wrapper, like Gymnasium's `RecordEpisodeStatistics` placed first).
+    game_return: f64,
+    game_steps: u64,
 }
 
 impl AtariEnv {
@@ -227,6 +232,8 @@ impl AtariEnv {
             scratch_idx: vec![0; pixels],
             scratch_rgb: vec![0; pixels * 3],
             last_grab: Vec::new(),
+            game_return: 0.0,
+            game_steps: 0,
         })
     }
 
@@ -439,6 +446,7 @@ impl Env for AtariEnv {
             self.rng();
         }
         self.ale.reset_game();
+        (self.game_return, self.game_steps) = (0.0, 0);
         self.last_action = 0;
         self.guard = EpisodeGuard::Running;
         (self.observation(), self.info())
@@ -462,7 +470,14 @@ impl Env for AtariEnv {
             }
         }
         self.guard.after_step(terminated || truncated);
-        Ok(Step { obs: self.observation(), reward: reward as f64, terminated, truncated, info: self.info() })
+        self.game_return += reward as f64;
+        self.game_steps += 1;
+        let mut info = self.info();
+        if terminated || truncated {
+            info.set("game_return", self.game_return);
+            info.set("game_length", self.game_steps as f64);
+        }
+        Ok(Step { obs: self.observation(), reward: reward as f64, terminated, truncated, info })
     }
 
     fn render(&mut self) -> Result<RgbFrame, EnvError> {

@@ -42,6 +42,15 @@ pub struct EnvKwargs {
     /// Atari ids the stacks `atari`, `lapan`, `practical_rl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrapper: Option<String>,
+    /// Atari stacks only: end training episodes at each life loss (the stack's default when
+    /// unset: on for `atari` and `practical_rl`, off for `lapan`). The `full_game` evaluation
+    /// protocol sets it to false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub episodic_life: Option<bool>,
+    /// Atari stacks only: clip rewards to their sign (default as `episodic_life`). The
+    /// `full_game` evaluation protocol sets it to false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clip_reward: Option<bool>,
 }
 
 impl EnvKwargs {
@@ -53,6 +62,8 @@ impl EnvKwargs {
             ("repeat_action_probability", self.repeat_action_probability.is_some()),
             ("full_action_space", self.full_action_space.is_some()),
             ("rom_dir", self.rom_dir.is_some()),
+            ("episodic_life", self.episodic_life.is_some()),
+            ("clip_reward", self.clip_reward.is_some()),
         ]
         .into_iter()
         .find(|(_, set)| *set)

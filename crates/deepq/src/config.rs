@@ -10,6 +10,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::dqn::DqnConfig;
+use deepq_agents::policy::{EvalOptions, Protocol};
 use deepq_agents::reinforce::ReinforceConfig;
 use deepq_agents::tabular::TabularConfig;
 use deepq_env::EnvKwargs;
@@ -47,11 +48,38 @@ pub struct EvalConfig {
     pub episodes: usize,
     /// Seed of the first evaluation episode (episode `i` uses `seed + i`).
     pub seed: u64,
+    /// How evaluations are played and scored (the final one and the periodic ones):
+    /// `auto` (whole games, unclipped, for the Atari stacks; the training env elsewhere),
+    /// `training`, `full_game` or `homework`.
+    #[serde(default)]
+    pub protocol: Protocol,
+    /// Probability of a random action during evaluations (Dopamine: 0.001; 0 = greedy).
+    #[serde(default)]
+    pub epsilon: f64,
+    /// Steps after which an evaluation episode is cut (default: the protocol's, else 27,000
+    /// agent steps = 108,000 frames for Atari and 10,000 elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_steps: Option<u64>,
 }
 
 impl Default for EvalConfig {
     fn default() -> Self {
-        Self { episodes: 100, seed: 100_000 }
+        Self { episodes: 100, seed: 100_000, protocol: Protocol::Auto, epsilon: 0.0, max_steps: None }
+    }
+}
+
+impl EvalConfig {
+    /// The protocol this config stands for on `env_id` (`auto` resolved).
+    pub fn protocol_for(&self, env_id: &str, kwargs: &EnvKwargs) -> Protocol {
+        self.protocol.resolve(env_id, kwargs)
+    }
+
+    /// Exploration and step limit of the evaluations.
+    pub fn options(&self, env_id: &str, kwargs: &EnvKwargs) -> EvalOptions {
+        EvalOptions {
+            epsilon: self.epsilon,
+            max_steps: self.max_steps.or(self.protocol_for(env_id, kwargs).max_steps()),
+        }
     }
 }
 
@@ -436,6 +464,12 @@ pub fn validate(c: &RunConfig) -> Result<()> {
     deepq_env::registry::spec(&c.env_id).map_err(|e| anyhow!("{e}"))?;
     if c.total_steps == 0 {
         bail!("total_steps must be at least 1");
+    }
+    if !(0.0..=1.0).contains(&c.eval.epsilon) {
+        bail!("eval.epsilon must be in [0, 1], got {}", c.eval.epsilon);
+    }
+    if c.eval.max_steps == Some(0) {
+        bail!("eval.max_steps must be at least 1");
     }
     match c.algo {
         Algo::TabularQ => {

@@ -2,7 +2,7 @@
 
 use crate::config::{to_toml, RunConfig};
 use anyhow::{bail, Context, Result};
-use deepq_agents::policy::EvalResult;
+use deepq_agents::policy::{EvalOptions, EvalResult, Protocol};
 use serde::Serialize;
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -344,6 +344,16 @@ pub struct EvalSummary {
     pub seed: u64,
     /// The checkpoint evaluated.
     pub checkpoint: String,
+    /// The evaluation protocol (`training`, `full_game`, `homework`).
+    pub protocol: String,
+    /// Probability of a random action during the evaluation (0 = greedy).
+    pub epsilon: f64,
+    /// Mean episode length in agent steps.
+    pub mean_length: f64,
+    /// Episodes cut at the step limit.
+    pub capped: usize,
+    /// Every episode's score, in seed order.
+    pub returns: Vec<f64>,
 }
 
 impl EvalSummary {
@@ -357,7 +367,19 @@ impl EvalSummary {
             max: r.max,
             seed: r.seed,
             checkpoint: checkpoint.into(),
+            protocol: Protocol::Training.name().into(),
+            epsilon: 0.0,
+            mean_length: r.mean_length,
+            capped: r.capped,
+            returns: r.returns.clone(),
         }
+    }
+
+    /// The same summary naming the protocol and exploration rate it was played with.
+    pub fn with_protocol(mut self, protocol: Protocol, opts: &EvalOptions) -> Self {
+        self.protocol = protocol.name().into();
+        self.epsilon = opts.epsilon;
+        self
     }
 }
 

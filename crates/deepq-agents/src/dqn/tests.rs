@@ -251,6 +251,8 @@ fn run_on<'a>(env_id: &'a str, kwargs: &'a EnvKwargs, cfg: &'a DqnConfig, total_
             checkpoint_dir: None,
             resume_from: None,
             video_dir: None,
+            eval_kwargs: kwargs,
+            eval_options: Default::default(),
             devices: Devices::cpu(),
         },
         cfg,

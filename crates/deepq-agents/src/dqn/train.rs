@@ -29,6 +29,10 @@ pub struct DqnRun<'a> {
 /// Names of the per-episode scalars of [`train`].
 pub const SCALARS: [&str; 5] = ["epsilon", "loss", "grad_norm", "mean_q", "initial_state_value"];
 
+/// Extra per-episode scalars of Atari runs: the full game's unclipped score and length (agent
+/// steps), on the training episode (life) that ended the game, NaN on the others.
+pub const GAME_SCALARS: [&str; 2] = ["game_return", "game_length"];
+
 /// The network a config builds for an env.
 pub fn network_spec(cfg: &DqnConfig, env: &dyn Env, encoder: &ObsEncoder) -> Result<NetSpec, AgentError> {
     let n = &cfg.network;
@@ -135,7 +139,9 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         // seed derived from the counters so a resumed run is reproducible.
         first_reset_seed = Some(spec.seed.wrapping_mul(31).wrapping_add(st.episode).wrapping_add(7_777));
     }
-    let mut control = RunControl::new(&cfg.run, spec, observer, &SCALARS, control_state)?;
+    let atari = deepq_env::provider::looks_like_atari(spec.env_id);
+    let names: Vec<&'static str> = SCALARS.iter().chain(if atari { &GAME_SCALARS[..] } else { &[] }).copied().collect();
+    let mut control = RunControl::new(&cfg.run, spec, observer, &names, control_state)?;
 
     let mut features = vec![0.0f32; encoder.dim()];
     let mut next_features = vec![0.0f32; encoder.dim()];

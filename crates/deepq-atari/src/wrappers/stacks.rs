@@ -34,6 +34,24 @@ impl StackKind {
     }
 }
 
+/// `env` with life-loss episodes ([`EpisodicLife`]) when `on`.
+fn with_life_loss(env: Box<dyn Env>, on: bool) -> Box<dyn Env> {
+    if on {
+        Box::new(EpisodicLife::new(env))
+    } else {
+        env
+    }
+}
+
+/// `env` with sign-clipped rewards ([`ClipReward`]) when `on`.
+fn with_clipping(env: Box<dyn Env>, on: bool) -> Box<dyn Env> {
+    if on {
+        Box::new(ClipReward::new(env))
+    } else {
+        env
+    }
+}
+
 /// Builds the Atari id `id` (a `NoFrameskip` id, or any id with `frameskip = 1`) with `kwargs`
 /// and wraps it in the stack `stack`. `kwargs.max_episode_steps` (agent steps) adds a
 /// `TimeLimit` on top.
@@ -52,23 +70,25 @@ pub fn make_atari_stack(id: &str, stack: StackKind, kwargs: &EnvKwargs) -> Resul
     env.set_observe(false);
     let mut out: Box<dyn Env> = match stack {
         StackKind::Atari => {
-            let e: Box<dyn Env> =
-                Box::new(EpisodicLife::new(Box::new(MaxAndSkip::new(NoopReset::new(env, 30), 4, SkipOutput::Gray))));
+            let e: Box<dyn Env> = Box::new(MaxAndSkip::new(NoopReset::new(env, 30), 4, SkipOutput::Gray));
+            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(true));
             let e: Box<dyn Env> = if fire { Box::new(FireReset::new(e)?) } else { e };
-            let e = WarpFrame::new(e)?;
-            Box::new(FrameStack::new(Box::new(ClipReward::new(Box::new(e))), 4)?)
+            let e: Box<dyn Env> = Box::new(WarpFrame::new(e)?);
+            Box::new(FrameStack::new(with_clipping(e, kwargs.clip_reward.unwrap_or(true)), 4)?)
         }
         StackKind::Lapan => {
             let e: Box<dyn Env> = Box::new(MaxAndSkip::new(env, 4, SkipOutput::Rgb));
+            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(false));
             let e: Box<dyn Env> = if fire { Box::new(FireReset::new(e)?) } else { e };
-            let e = WarpFrame::with_kind(e, WarpKind::Lapan)?;
-            Box::new(FrameStack::new(Box::new(e), 4)?)
+            let e: Box<dyn Env> = Box::new(WarpFrame::with_kind(e, WarpKind::Lapan)?);
+            Box::new(FrameStack::new(with_clipping(e, kwargs.clip_reward.unwrap_or(false)), 4)?)
         }
         StackKind::PracticalRl => {
-            let e: Box<dyn Env> = Box::new(EpisodicLife::new(Box::new(MaxAndSkip::new(env, 4, SkipOutput::Rgb))));
+            let e: Box<dyn Env> = Box::new(MaxAndSkip::new(env, 4, SkipOutput::Rgb));
+            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(true));
             let e: Box<dyn Env> = if fire { Box::new(FireReset::new(e)?) } else { e };
-            let e = ClipReward::new(e);
-            let e = WarpFrame::with_kind(Box::new(e), WarpKind::PracticalRl)?;
+            let e = with_clipping(e, kwargs.clip_reward.unwrap_or(true));
+            let e = WarpFrame::with_kind(e, WarpKind::PracticalRl)?;
             Box::new(FrameStack::new(Box::new(e), 4)?)
         }
     };

@@ -12,9 +12,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::common::{Outcome, RunSpec};
 use deepq_agents::dqn::{self, Devices, DqnRun};
-use deepq_agents::policy::{evaluate, Policy};
+use deepq_agents::policy::{evaluate_with, Policy};
 use deepq_agents::reinforce::{self, ReinforceRun};
 use deepq_agents::tabular;
+use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -315,7 +316,8 @@ fn train_dqn(
     let cfg = c.dqn.as_ref().ok_or_else(|| anyhow!("missing [dqn] table"))?;
     let ckpt_dir = dir.join("checkpoints");
     let video_dir = dir.join("videos");
-    let run = DqnRun { spec: run_spec(c, &ckpt_dir, resume_from, Some(&video_dir))?, cfg };
+    let eval_kwargs = eval_kwargs(c);
+    let run = DqnRun { spec: run_spec(c, &eval_kwargs, &ckpt_dir, resume_from, Some(&video_dir))?, cfg };
     let start = Instant::now();
     let out = dqn::train(&run, logger)?;
     network_summary(c, &ckpt_dir, &out, cfg.run.eval_bound.or(cfg.run.reward_bound), start, stop)
@@ -324,20 +326,29 @@ fn train_dqn(
 fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &AtomicBool) -> Result<Summary> {
     let cfg = c.reinforce.as_ref().ok_or_else(|| anyhow!("missing [reinforce] table"))?;
     let ckpt_dir = dir.join("checkpoints");
-    let run = ReinforceRun { spec: run_spec(c, &ckpt_dir, None, None)?, cfg };
+    let eval_kwargs = eval_kwargs(c);
+    let run = ReinforceRun { spec: run_spec(c, &eval_kwargs, &ckpt_dir, None, None)?, cfg };
     let start = Instant::now();
     let out = reinforce::train(&run, logger)?;
     network_summary(c, &ckpt_dir, &out, cfg.reward_bound, start, stop)
 }
 
+/// The env kwargs of a run's evaluations (its protocol's: whole unclipped games for Atari stacks).
+fn eval_kwargs(c: &RunConfig) -> EnvKwargs {
+    c.eval.protocol.env_kwargs(&c.env_id, &c.env)
+}
+
 /// The run description every network algorithm takes.
 fn run_spec<'a>(
     c: &'a RunConfig,
+    eval_kwargs: &'a EnvKwargs,
     ckpt_dir: &'a Path,
     resume_from: Option<&'a Path>,
     video_dir: Option<&'a Path>,
 ) -> Result<RunSpec<'a>> {
     Ok(RunSpec {
+        eval_kwargs,
+        eval_options: c.eval.options(&c.env_id, &c.env),
         env_id: &c.env_id,
         kwargs: &c.env,
         total_steps: c.total_steps,
@@ -438,13 +449,16 @@ fn final_eval(
     if stop.load(Ordering::SeqCst) {
         return Ok(None);
     }
-    let mut env = deepq_env::make_with(&c.env_id, &c.env)?;
+    let protocol = c.eval.protocol_for(&c.env_id, &c.env);
+    let mut env = deepq_env::make_with(&c.env_id, &eval_kwargs(c))?;
+    let episodes = protocol.episodes().unwrap_or(c.eval.episodes);
+    let opts = c.eval.options(&c.env_id, &c.env);
     // Stops between (and within) episodes at a Ctrl-C (`deepq_agents::util::request_stop`).
-    let r = evaluate(env.as_mut(), policy, c.eval.episodes, c.eval.seed)?;
+    let r = evaluate_with(env.as_mut(), policy, episodes, c.eval.seed, &opts)?;
     if r.episodes == 0 {
         return Ok(None);
     }
-    Ok(Some(EvalSummary::from_result(&r, checkpoint)))
+    Ok(Some(EvalSummary::from_result(&r, checkpoint).with_protocol(protocol, &opts)))
 }
 
 fn report(s: &Summary, dir: &Path, quiet: bool) {
