@@ -2,6 +2,7 @@
 
 use crate::ale::Ale;
 use crate::games::{find_rom, parse_id, MAX_FRAMES_PER_EPISODE};
+use crate::np_random::{ale_py_seeds, Pcg64};
 use deepq_env::{Dtype, Env, EnvError, EnvKwargs, EpisodeGuard, Info, Obs, RgbFrame, Space, Step};
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -179,6 +180,8 @@ pub struct AtariEnv {
     action_space: Space,
     guard: EpisodeGuard,
     rng: Option<ChaCha8Rng>,
+    /// The env's NumPy-compatible generator (ale-py's `np_random`), seeded as ale-py seeds it.
+    np_rng: Option<Pcg64>,
     /// The ALE action applied on the last frame (sticky actions repeat it).
     last_action: i32,
     observe: bool,
@@ -221,6 +224,7 @@ impl AtariEnv {
             action_set,
             guard: EpisodeGuard::NeedsReset,
             rng: None,
+            np_rng: None,
             last_action: 0,
             observe: true,
             palette: Palette::new(),
@@ -408,6 +412,14 @@ impl AtariEnv {
     fn rng(&mut self) -> &mut ChaCha8Rng {
         self.rng.get_or_insert_with(ChaCha8Rng::from_os_rng)
     }
+
+    /// The env's generator, as ale-py's `AtariEnv.np_random`: after `reset(Some(seed))` it is
+    /// exactly the generator ale-py seeds for that seed (`SeedSequence(seed)`'s first word);
+    /// before any seeded reset it is seeded from the OS. Wrappers that follow Gymnasium-based
+    /// references draw from it (SB3's no-op count, [`crate::wrappers::NoopReset`]).
+    pub fn np_random(&mut self) -> &mut Pcg64 {
+        self.np_rng.get_or_insert_with(|| Pcg64::from_seed(ChaCha8Rng::from_os_rng().next_u64() as u128))
+    }
 }
 
 impl Env for AtariEnv {
@@ -425,10 +437,10 @@ impl Env for AtariEnv {
 
     fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
         if let Some(seed) = seed {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            // The ALE takes a non-negative 32-bit seed.
-            let ale_seed = (rng.next_u32() >> 1) as i32;
-            self.rng = Some(rng);
+            // The emulator's seed and the env's generator exactly as ale-py derives them.
+            let (np_seed, ale_seed) = ale_py_seeds(seed);
+            self.np_rng = Some(Pcg64::from_seed(np_seed as u128));
+            self.rng = Some(ChaCha8Rng::seed_from_u64(seed));
             let before = (self.ale.screen_height(), self.ale.screen_width());
             self.ale.reseed_and_reload(&self.rom, ale_seed);
             // The same ROM again, so the size behind the spaces and buffers stays; checked to
@@ -437,6 +449,7 @@ impl Env for AtariEnv {
             assert_eq!(before, after, "the screen size changed when reloading {}", self.rom.display());
         } else {
             self.rng();
+            self.np_random();
         }
         self.ale.reset_game();
         self.last_action = 0;

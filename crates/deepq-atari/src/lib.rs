@@ -18,6 +18,7 @@
 pub mod ale;
 pub mod env;
 pub mod games;
+pub mod np_random;
 pub mod provider;
 pub mod resize;
 pub mod wrappers;
