@@ -4,7 +4,7 @@ use crate::ale::Ale;
 use crate::games::{find_rom, parse_id, MAX_FRAMES_PER_EPISODE};
 use crate::np_random::{ale_py_seeds, Pcg64};
 use deepq_env::{Dtype, Env, EnvError, EnvKwargs, EpisodeGuard, Info, Obs, RgbFrame, Space, Step};
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
 
@@ -66,8 +66,12 @@ pub struct AtariConfig {
     pub obs_type: ObsType,
     /// Emulator frames per agent step (the action is repeated, rewards summed).
     pub frameskip: usize,
+    /// Stochastic frameskip: each step emulates `low..high` frames, drawn from the env's
+    /// generator as ale-py does (the plain `-v0`/`-v4` ids: 2..5); overrides `frameskip`.
+    pub frameskip_range: Option<(usize, usize)>,
     /// Sticky actions: on every frame, with this probability the previous frame's action is
-    /// repeated instead of the chosen one (Machado et al. 2018; ale-py v5 uses 0.25).
+    /// repeated instead of the chosen one (Machado et al. 2018; ale-py v5 uses 0.25). Applied by
+    /// the ALE itself, from its seeded RNG, exactly as in ale-py.
     pub repeat_action_probability: f64,
     /// All 18 actions instead of the game's minimal action set.
     pub full_action_space: bool,
@@ -92,6 +96,7 @@ impl AtariConfig {
                 None => ObsType::Rgb,
             };
             let frameskip = kwargs.frameskip.unwrap_or(p.frameskip);
+            let frameskip_range = if kwargs.frameskip.is_some() { None } else { p.frameskip_range };
             if frameskip == 0 {
                 return Err(EnvError::BadKwarg("frameskip must be at least 1".into()));
             }
@@ -103,6 +108,7 @@ impl AtariConfig {
                 game: p.game,
                 obs_type,
                 frameskip,
+                frameskip_range,
                 repeat_action_probability: rap,
                 full_action_space: kwargs.full_action_space.unwrap_or(false),
                 max_frames_per_episode: MAX_FRAMES_PER_EPISODE,
@@ -163,12 +169,15 @@ impl Palette {
 /// - A step repeats the action for `frameskip` frames and sums the rewards; `terminated` is
 ///   game over, `truncated` comes after 108,000 frames in an episode (ale-py's
 ///   `max_num_frames_per_episode`).
-/// - Sticky actions are applied here, per frame, from deepq's RNG (ChaCha8), with the ALE's
-///   rule: with probability `repeat_action_probability` the previous frame's action is kept.
-///   ale-py draws them from the ALE's own RNG, so with a non-zero probability episodes agree
-///   with ale-py only statistically; with 0 (the v4 ids) they are identical frame by frame.
-/// - `reset(Some(seed))` re-seeds the emulator (and reloads the ROM, as ale-py does) and the
-///   sticky-action RNG; `reset(None)` resets the game and continues the RNG stream.
+/// - Sticky actions are applied by the ALE (0.12.1, the emulator of ale-py 0.12.1) from its own
+///   RNG, seeded as ale-py seeds it, so seeded episodes are identical to ale-py's frame by
+///   frame, sticky actions included. As in ale-py, every frame of a step is handed to the ALE
+///   even after the game ended within the step (the ALE emulates nothing more but draws its
+///   sticky-action numbers).
+/// - `reset(Some(seed))` re-seeds the emulator and the env's generator exactly as ale-py
+///   (`SeedSequence(seed)`, see [`crate::np_random`]) and reloads the ROM; `reset(None)` resets
+///   the game and continues the RNG streams. The first reset without a seed seeds from the OS,
+///   as ale-py does when an env is made.
 /// - Info: `lives`, `episode_frame_number`, `frame_number` (as ale-py).
 pub struct AtariEnv {
     id: String,
@@ -179,11 +188,10 @@ pub struct AtariEnv {
     observation_space: Space,
     action_space: Space,
     guard: EpisodeGuard,
-    rng: Option<ChaCha8Rng>,
+    /// Whether the emulator was seeded by a reset (ale-py seeds at construction).
+    seeded: bool,
     /// The env's NumPy-compatible generator (ale-py's `np_random`), seeded as ale-py seeds it.
     np_rng: Option<Pcg64>,
-    /// The ALE action applied on the last frame (sticky actions repeat it).
-    last_action: i32,
     observe: bool,
     palette: Palette,
     scratch_idx: Vec<u8>,
@@ -204,7 +212,8 @@ impl AtariEnv {
     /// Builds the environment `config` under the name `id`.
     pub fn new(id: &str, config: AtariConfig) -> Result<Self, EnvError> {
         let rom = find_rom(&config.game, config.rom_dir.as_deref())?;
-        let ale = Ale::load(&rom, 0);
+        let max_frames = i32::try_from(config.max_frames_per_episode).unwrap_or(i32::MAX);
+        let ale = Ale::load(&rom, 0, config.repeat_action_probability as f32, max_frames).map_err(EnvError::Other)?;
         let action_set = if config.full_action_space { ale.legal_action_set() } else { ale.minimal_action_set() };
         // Every size below comes from the emulator's report for this ROM.
         let (h, w, pixels) = (ale.screen_height(), ale.screen_width(), ale.screen_pixels());
@@ -223,9 +232,8 @@ impl AtariEnv {
             ale,
             action_set,
             guard: EpisodeGuard::NeedsReset,
-            rng: None,
+            seeded: false,
             np_rng: None,
-            last_action: 0,
             observe: true,
             palette: Palette::new(),
             scratch_idx: vec![0; pixels],
@@ -404,15 +412,6 @@ impl AtariEnv {
             .with("frame_number", self.ale.frame_number() as f64)
     }
 
-    fn truncated_now(&self) -> bool {
-        let max = self.config.max_frames_per_episode;
-        max > 0 && self.ale.episode_frame_number() as u64 >= max
-    }
-
-    fn rng(&mut self) -> &mut ChaCha8Rng {
-        self.rng.get_or_insert_with(ChaCha8Rng::from_os_rng)
-    }
-
     /// The env's generator, as ale-py's `AtariEnv.np_random`: after `reset(Some(seed))` it is
     /// exactly the generator ale-py seeds for that seed (`SeedSequence(seed)`'s first word);
     /// before any seeded reset it is seeded from the OS. Wrappers that follow Gymnasium-based
@@ -436,23 +435,23 @@ impl Env for AtariEnv {
     }
 
     fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
+        // ale-py seeds a new env from the OS; deepq does it at the first unseeded reset.
+        let seed = seed.or_else(|| (!self.seeded).then(|| ChaCha8Rng::from_os_rng().next_u64()));
         if let Some(seed) = seed {
             // The emulator's seed and the env's generator exactly as ale-py derives them.
             let (np_seed, ale_seed) = ale_py_seeds(seed);
             self.np_rng = Some(Pcg64::from_seed(np_seed as u128));
-            self.rng = Some(ChaCha8Rng::seed_from_u64(seed));
+            self.seeded = true;
             let before = (self.ale.screen_height(), self.ale.screen_width());
-            self.ale.reseed_and_reload(&self.rom, ale_seed);
+            if let Err(e) = self.ale.reseed_and_reload(&self.rom, ale_seed) {
+                panic!("{e} (it loaded before)");
+            }
             // The same ROM again, so the size behind the spaces and buffers stays; checked to
             // fail loudly rather than observe a wrongly shaped screen.
             let after = (self.ale.screen_height(), self.ale.screen_width());
             assert_eq!(before, after, "the screen size changed when reloading {}", self.rom.display());
-        } else {
-            self.rng();
-            self.np_random();
         }
         self.ale.reset_game();
-        self.last_action = 0;
         self.guard = EpisodeGuard::Running;
         (self.observation(), self.info())
     }
@@ -460,20 +459,18 @@ impl Env for AtariEnv {
     fn step(&mut self, action: usize) -> Result<Step, EnvError> {
         self.guard.check_step(action, &self.action_space)?;
         let chosen = self.action_set[action];
-        let p = self.config.repeat_action_probability;
+        // As ale-py: every frame goes to the ALE, which applies sticky actions and emulates
+        // nothing past the end of the episode.
+        let frames = match self.config.frameskip_range {
+            Some((low, high)) => self.np_random().integers(low as i64, high as i64) as usize,
+            None => self.config.frameskip,
+        };
         let mut reward = 0i64;
-        let (mut terminated, mut truncated) = (false, false);
-        for _ in 0..self.config.frameskip {
-            if p <= 0.0 || self.rng().random::<f64>() >= p {
-                self.last_action = chosen;
-            }
-            reward += self.ale.act(self.last_action) as i64;
-            terminated = self.ale.game_over();
-            truncated = !terminated && self.truncated_now();
-            if terminated || truncated {
-                break;
-            }
+        for _ in 0..frames {
+            reward += self.ale.act(chosen) as i64;
         }
+        let terminated = self.ale.game_over();
+        let truncated = self.ale.game_truncated();
         self.guard.after_step(terminated || truncated);
         Ok(Step { obs: self.observation(), reward: reward as f64, terminated, truncated, info: self.info() })
     }

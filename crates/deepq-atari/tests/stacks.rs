@@ -9,7 +9,7 @@ mod common;
 
 use common::{crc32, fixture, roms_present};
 use deepq_atari::{make_atari_stack, StackKind};
-use deepq_env::{Env, EnvKwargs, Obs};
+use deepq_env::{EnvKwargs, Obs};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 

@@ -68,7 +68,7 @@ impl StackKind {
 /// `TimeLimit` on top.
 pub fn make_atari_stack(id: &str, stack: StackKind, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError> {
     let mut env = AtariEnv::make(id, kwargs)?;
-    if env.config().frameskip != 1 {
+    if env.config().frameskip != 1 || env.config().frameskip_range.is_some() {
         return Err(EnvError::BadKwarg(format!(
             "the {stack:?} stack skips frames itself; use a NoFrameskip id or frameskip = 1 (got {} for '{id}')",
             env.config().frameskip
