@@ -176,8 +176,7 @@ impl Palette {
 ///   sticky-action numbers).
 /// - `reset(Some(seed))` re-seeds the emulator and the env's generator exactly as ale-py
 ///   (`SeedSequence(seed)`, see [`crate::np_random`]) and reloads the ROM; `reset(None)` resets
-///   the game and continues the RNG streams. The first reset without a seed seeds from the OS,
-///   as ale-py does when an env is made.
+///   the game and continues the RNG streams. A new env is seeded from the OS, as ale-py's.
 /// - Info: `lives`, `episode_frame_number`, `frame_number` (as ale-py).
 pub struct AtariEnv {
     id: String,
@@ -188,10 +187,8 @@ pub struct AtariEnv {
     observation_space: Space,
     action_space: Space,
     guard: EpisodeGuard,
-    /// Whether the emulator was seeded by a reset (ale-py seeds at construction).
-    seeded: bool,
     /// The env's NumPy-compatible generator (ale-py's `np_random`), seeded as ale-py seeds it.
-    np_rng: Option<Pcg64>,
+    np_rng: Pcg64,
     observe: bool,
     palette: Palette,
     scratch_idx: Vec<u8>,
@@ -213,7 +210,10 @@ impl AtariEnv {
     pub fn new(id: &str, config: AtariConfig) -> Result<Self, EnvError> {
         let rom = find_rom(&config.game, config.rom_dir.as_deref())?;
         let max_frames = i32::try_from(config.max_frames_per_episode).unwrap_or(i32::MAX);
-        let ale = Ale::load(&rom, 0, config.repeat_action_probability as f32, max_frames).map_err(EnvError::Other)?;
+        // As ale-py's constructor: seed from the OS (`SeedSequence(None)`), then load the ROM.
+        let (np_seed, ale_seed) = ale_py_seeds(ChaCha8Rng::from_os_rng().next_u64());
+        let ale =
+            Ale::load(&rom, ale_seed, config.repeat_action_probability as f32, max_frames).map_err(EnvError::Other)?;
         let action_set = if config.full_action_space { ale.legal_action_set() } else { ale.minimal_action_set() };
         // Every size below comes from the emulator's report for this ROM.
         let (h, w, pixels) = (ale.screen_height(), ale.screen_width(), ale.screen_pixels());
@@ -232,8 +232,7 @@ impl AtariEnv {
             ale,
             action_set,
             guard: EpisodeGuard::NeedsReset,
-            seeded: false,
-            np_rng: None,
+            np_rng: Pcg64::from_seed(np_seed as u128),
             observe: true,
             palette: Palette::new(),
             scratch_idx: vec![0; pixels],
@@ -296,6 +295,12 @@ impl AtariEnv {
         let mut ram = vec![0u8; self.ale.ram_size()];
         self.ale.ram(&mut ram);
         ram
+    }
+
+    /// Writes the screen's palette indices (the ALE's `getScreen`) into `out`, which must hold
+    /// exactly `screen_pixels()` bytes (panics otherwise).
+    pub fn screen_indices(&self, out: &mut [u8]) {
+        self.ale.screen_indices(out);
     }
 
     /// Writes the RGB screen into `out`, which must hold exactly `3 * screen_pixels()` bytes
@@ -414,10 +419,10 @@ impl AtariEnv {
 
     /// The env's generator, as ale-py's `AtariEnv.np_random`: after `reset(Some(seed))` it is
     /// exactly the generator ale-py seeds for that seed (`SeedSequence(seed)`'s first word);
-    /// before any seeded reset it is seeded from the OS. Wrappers that follow Gymnasium-based
+    /// before any seeded reset it is seeded from the OS (at construction, as ale-py). Wrappers that follow Gymnasium-based
     /// references draw from it (SB3's no-op count, [`crate::wrappers::NoopReset`]).
     pub fn np_random(&mut self) -> &mut Pcg64 {
-        self.np_rng.get_or_insert_with(|| Pcg64::from_seed(ChaCha8Rng::from_os_rng().next_u64() as u128))
+        &mut self.np_rng
     }
 }
 
@@ -435,13 +440,10 @@ impl Env for AtariEnv {
     }
 
     fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
-        // ale-py seeds a new env from the OS; deepq does it at the first unseeded reset.
-        let seed = seed.or_else(|| (!self.seeded).then(|| ChaCha8Rng::from_os_rng().next_u64()));
         if let Some(seed) = seed {
             // The emulator's seed and the env's generator exactly as ale-py derives them.
             let (np_seed, ale_seed) = ale_py_seeds(seed);
-            self.np_rng = Some(Pcg64::from_seed(np_seed as u128));
-            self.seeded = true;
+            self.np_rng = Pcg64::from_seed(np_seed as u128);
             let before = (self.ale.screen_height(), self.ale.screen_width());
             if let Err(e) = self.ale.reseed_and_reload(&self.rom, ale_seed) {
                 panic!("{e} (it loaded before)");
