@@ -30,7 +30,8 @@ fn replay(id: &str, t: &Value, block: usize, hold: usize) -> Result<usize, Strin
         repeat_action_probability: t["kwargs"]["repeat_action_probability"].as_f64(),
         ..EnvKwargs::default()
     };
-    let mut env = AtariEnv::make(id, &kwargs).map_err(|e| format!("{id}: {e}"))?;
+    let seed = t["seed"].as_u64().unwrap();
+    let mut env = AtariEnv::make_seeded(id, &kwargs, seed).map_err(|e| format!("{id}: {e}"))?;
     let n = env.n_actions();
     if n as u64 != t["n_actions"].as_u64().unwrap() {
         return Err(format!("{n} actions, ale-py {}", t["n_actions"]));
@@ -46,7 +47,6 @@ fn replay(id: &str, t: &Value, block: usize, hold: usize) -> Result<usize, Strin
     let resets: Vec<u64> = t["resets"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
     let blocks = t["blocks"].as_str().unwrap();
     let steps = t["steps"].as_u64().unwrap() as usize;
-    let seed = t["seed"].as_u64().unwrap();
 
     let mut screen = vec![0u8; env.screen_pixels()];
     let mut rng = Pcg64::from_seed(seed as u128);
