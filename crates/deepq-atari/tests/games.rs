@@ -105,6 +105,9 @@ fn replay(id: &str, t: &Value, block: usize, hold: usize) -> Result<usize, Strin
     Ok(resets.len() - 1)
 }
 
+/// A game's result: episode ends in its (plain, sticky) traces, or its first difference.
+type GameResult = (String, Result<(usize, usize), String>);
+
 #[test]
 fn every_game_plays_exactly_as_ale_py() {
     if !roms_present() {
@@ -126,7 +129,7 @@ fn every_game_plays_exactly_as_ale_py() {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4);
     let chunks: Vec<Vec<&str>> =
         (0..threads).map(|k| names.iter().skip(k).step_by(threads).copied().collect()).collect();
-    let results: Vec<(String, Result<(usize, usize), String>)> = std::thread::scope(|s| {
+    let results: Vec<GameResult> = std::thread::scope(|s| {
         let handles: Vec<_> = chunks
             .iter()
             .map(|chunk| {
