@@ -108,3 +108,26 @@ fn sticky_actions_are_seeded_and_v5_steps_four_frames() {
     env.reset(None);
     assert!(matches!(env.step(4), Err(EnvError::InvalidAction { .. })));
 }
+
+#[test]
+fn roms_the_ale_does_not_know_are_refused_before_loading() {
+    use deepq_atari::ale::{rom_support, RomSupport};
+    if !roms_present() {
+        return;
+    }
+    let pong = deepq_atari::games::find_rom("pong", None).unwrap();
+    assert_eq!(rom_support(&pong), RomSupport::Md5);
+    // A two-player-only ROM of ale-py's set: the ALE would exit(1) on loading it.
+    let combat = pong.with_file_name("combat.bin");
+    if combat.is_file() {
+        assert_eq!(rom_support(&combat), RomSupport::Unsupported);
+    }
+    let dir = std::env::temp_dir().join(format!("deepq-atari-rom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junk = dir.join("not_a_game.bin");
+    std::fs::write(&junk, [0u8; 4096]).unwrap();
+    assert_eq!(rom_support(&junk), RomSupport::Unsupported);
+    assert_eq!(rom_support(&dir.join("missing.bin")), RomSupport::Unreadable);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(deepq_atari::ale_version().starts_with("0.12.1"), "{}", deepq_atari::ale_version());
+}
