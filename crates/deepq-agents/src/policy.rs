@@ -23,18 +23,32 @@ pub trait Policy {
 pub struct RandomPolicy {
     rng: ChaCha8Rng,
     n_actions: usize,
+    repeat: u32,
+    left: u32,
+    last: usize,
 }
 
 impl RandomPolicy {
     /// A random policy over `n_actions` actions, seeded.
     pub fn new(n_actions: usize, seed: u64) -> Self {
-        Self { rng: rng_for(seed, 7), n_actions }
+        Self::with_repeat(n_actions, seed, 1)
+    }
+
+    /// A random policy that keeps each drawn action for `repeat` steps (the published Atari
+    /// random baselines act at 10 Hz: a new action every 6th frame).
+    pub fn with_repeat(n_actions: usize, seed: u64, repeat: u32) -> Self {
+        Self { rng: rng_for(seed, 7), n_actions, repeat: repeat.max(1), left: 0, last: 0 }
     }
 }
 
 impl Policy for RandomPolicy {
     fn act(&mut self, _obs: &Obs) -> usize {
-        self.rng.random_range(0..self.n_actions)
+        if self.left == 0 {
+            self.last = self.rng.random_range(0..self.n_actions);
+            self.left = self.repeat;
+        }
+        self.left -= 1;
+        self.last
     }
 }
 

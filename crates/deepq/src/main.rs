@@ -76,6 +76,10 @@ enum Command {
         /// With --random: the Atari wrapper stack (atari, lapan, practical_rl) or other wrapper.
         #[arg(long, requires = "random")]
         wrapper: Option<String>,
+        /// With --random: keep each random action for N steps (the published Atari random
+        /// baselines: N = 6 frames on a NoFrameskip id, i.e. 10 Hz).
+        #[arg(long, default_value_t = 1, requires = "random")]
+        action_repeat: u32,
     },
     /// Play greedy episodes of a trained run or checkpoint; record them with --record.
     Play {
@@ -120,20 +124,31 @@ fn main() -> ExitCode {
         Command::Train { config, seed, out, overrides, quiet, resume, force } => {
             train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume, force })
         }
-        Command::Eval { target, random, episodes, seed, json, record, protocol, epsilon, max_steps, wrapper } => {
-            eval::run(eval::EvalArgs {
-                target,
-                random,
-                episodes,
-                seed,
-                json,
-                record,
-                protocol,
-                epsilon,
-                max_steps,
-                wrapper,
-            })
-        }
+        Command::Eval {
+            target,
+            random,
+            episodes,
+            seed,
+            json,
+            record,
+            protocol,
+            epsilon,
+            max_steps,
+            wrapper,
+            action_repeat,
+        } => eval::run(eval::EvalArgs {
+            target,
+            random,
+            episodes,
+            seed,
+            json,
+            record,
+            protocol,
+            epsilon,
+            max_steps,
+            wrapper,
+            action_repeat,
+        }),
         Command::Play { target, episodes, seed, record, fps } => {
             play::run(play::PlayArgs { target, episodes, seed, record, fps })
         }

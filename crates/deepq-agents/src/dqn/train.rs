@@ -202,13 +202,17 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         if s.terminated || s.truncated {
             st.episode += 1;
             let v0 = learner.greedy_q_values(&st.initial_features).iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-            let scalars = vec![
+            let mut scalars = vec![
                 epsilon,
                 ep_stats.mean(ep_stats.loss),
                 ep_stats.mean(ep_stats.grad_norm),
                 ep_stats.mean(ep_stats.mean_q),
                 v0 as f64,
             ];
+            if atari {
+                scalars.push(s.info.get("game_return").unwrap_or(f64::NAN));
+                scalars.push(s.info.get("game_length").unwrap_or(f64::NAN));
+            }
             let rec = EpisodeRecord { step: st.step, episode: st.episode, ret: ep_return, length: ep_len, scalars };
             (ep_return, ep_len, ep_stats) = (0.0, 0, EpisodeStats::default());
             if cfg.target.unit == Unit::Episodes && st.episode.is_multiple_of(cfg.target.every) {

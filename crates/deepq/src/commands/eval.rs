@@ -31,6 +31,8 @@ pub struct EvalArgs {
     pub max_steps: Option<u64>,
     /// With `random`: the env's observation wrapper (e.g. an Atari stack).
     pub wrapper: Option<String>,
+    /// With `random`: keep each random action for this many steps.
+    pub action_repeat: u32,
 }
 
 /// Parses a protocol name.
@@ -46,7 +48,8 @@ pub fn parse_protocol(name: &str) -> Result<Protocol> {
 
 /// Runs `deepq eval`: prints the mean, spread and length of greedy (or random) episodes.
 pub fn run(args: EvalArgs) -> Result<()> {
-    let EvalArgs { target, random, episodes, seed, json, record, protocol, epsilon, max_steps, wrapper } = args;
+    let EvalArgs { target, random, episodes, seed, json, record, protocol, epsilon, max_steps, wrapper, action_repeat } =
+        args;
     let protocol_arg = parse_protocol(&protocol)?;
     if !(0.0..=1.0).contains(&epsilon) {
         bail!("--epsilon must be in [0, 1], got {epsilon}");
@@ -60,7 +63,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 let kwargs = EnvKwargs { wrapper, ..EnvKwargs::default() };
                 let env = deepq_env::make_with(&env_id, &kwargs)?;
                 let seed = seed.unwrap_or(0);
-                let policy = Box::new(RandomPolicy::new(env.n_actions(), seed));
+                let policy = Box::new(RandomPolicy::with_repeat(env.n_actions(), seed, action_repeat));
                 (env_id.clone(), kwargs, policy, seed, "random".into())
             }
             (Some(target), None) => {
@@ -76,7 +79,11 @@ pub fn run(args: EvalArgs) -> Result<()> {
     if let Some(path) = &record {
         // Record the same episodes first (a fresh copy of a random policy replays its actions).
         let mut rec_policy: Box<dyn Policy> = match &label[..] {
-            "random" => Box::new(RandomPolicy::new(deepq_env::make_with(&env_id, &kwargs)?.n_actions(), seed)),
+            "random" => Box::new(RandomPolicy::with_repeat(
+                deepq_env::make_with(&env_id, &kwargs)?.n_actions(),
+                seed,
+                action_repeat,
+            )),
             _ => load_policy(Path::new(&label))?.0,
         };
         let opts = crate::commands::play::PlayOptions { episodes, seed, record: Some(path), fps: 30.0, verbose: false };
