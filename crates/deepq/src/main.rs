@@ -44,43 +44,7 @@ enum Command {
         force: bool,
     },
     /// Evaluate a trained run (or checkpoint) greedily, or the random agent with --random.
-    Eval {
-        /// A run directory or a .safetensors checkpoint.
-        target: Option<PathBuf>,
-        /// Evaluate the uniformly random agent on this environment id instead.
-        #[arg(long, value_name = "ENV_ID", conflicts_with = "target")]
-        random: Option<String>,
-        /// Number of episodes (default: the protocol's, else 100).
-        #[arg(long)]
-        episodes: Option<usize>,
-        /// Seed of the first episode (episode i uses seed + i); default: the run's eval seed.
-        #[arg(long, value_parser = deepq::parse_seed)]
-        seed: Option<u64>,
-        /// Print the result as JSON.
-        #[arg(long)]
-        json: bool,
-        /// Also record the episodes as a .gif or .mp4 (mp4 needs ffmpeg on PATH).
-        #[arg(long, value_name = "FILE")]
-        record: Option<PathBuf>,
-        /// How episodes are played and scored: auto (full_game for Atari stacks, else training),
-        /// training (the training env: per life, clipped for Atari stacks), full_game (whole
-        /// games, unclipped), homework (the Practical-RL final score: 30 full games, t_max 10,000).
-        #[arg(long, default_value = "auto")]
-        protocol: String,
-        /// Probability of a random action (Dopamine evaluates with 0.001).
-        #[arg(long, default_value_t = 0.0)]
-        epsilon: f64,
-        /// Steps after which an episode is cut (default: the protocol's or 27,000 Atari / 10,000).
-        #[arg(long)]
-        max_steps: Option<u64>,
-        /// With --random: the Atari wrapper stack (atari, lapan, practical_rl) or other wrapper.
-        #[arg(long, requires = "random")]
-        wrapper: Option<String>,
-        /// With --random: keep each random action for N steps (the published Atari random
-        /// baselines: N = 6 frames on a NoFrameskip id, i.e. 10 Hz).
-        #[arg(long, default_value_t = 1, requires = "random")]
-        action_repeat: u32,
-    },
+    Eval(eval::EvalArgs),
     /// Play greedy episodes of a trained run or checkpoint; record them with --record.
     Play {
         /// A run directory or a .safetensors checkpoint.
@@ -124,31 +88,7 @@ fn main() -> ExitCode {
         Command::Train { config, seed, out, overrides, quiet, resume, force } => {
             train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume, force })
         }
-        Command::Eval {
-            target,
-            random,
-            episodes,
-            seed,
-            json,
-            record,
-            protocol,
-            epsilon,
-            max_steps,
-            wrapper,
-            action_repeat,
-        } => eval::run(eval::EvalArgs {
-            target,
-            random,
-            episodes,
-            seed,
-            json,
-            record,
-            protocol,
-            epsilon,
-            max_steps,
-            wrapper,
-            action_repeat,
-        }),
+        Command::Eval(args) => eval::run(args),
         Command::Play { target, episodes, seed, record, fps } => {
             play::run(play::PlayArgs { target, episodes, seed, record, fps })
         }

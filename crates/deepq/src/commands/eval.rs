@@ -8,30 +8,43 @@ use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
 
-/// What `deepq eval` was asked to do.
-#[derive(Debug, Clone)]
+/// What `deepq eval` was asked to do (also its command-line arguments).
+#[derive(Debug, Clone, clap::Args)]
 pub struct EvalArgs {
-    /// A run directory or a `.safetensors` checkpoint (absent with `random`).
+    /// A run directory or a .safetensors checkpoint.
     pub target: Option<PathBuf>,
     /// Evaluate the uniformly random agent on this environment id instead.
+    #[arg(long, value_name = "ENV_ID", conflicts_with = "target")]
     pub random: Option<String>,
-    /// Number of episodes (`None`: the protocol's, else 100).
+    /// Number of episodes (default: the protocol's, else 100).
+    #[arg(long)]
     pub episodes: Option<usize>,
-    /// Seed of the first episode; default: the run's evaluation seed (0 for `random`).
+    /// Seed of the first episode (episode i uses seed + i); default: the run's eval seed.
+    #[arg(long, value_parser = crate::parse_seed)]
     pub seed: Option<u64>,
-    /// Print the result as JSON instead of a sentence.
+    /// Print the result as JSON.
+    #[arg(long)]
     pub json: bool,
-    /// Also record the episodes to this `.gif` or `.mp4` file.
+    /// Also record the episodes as a .gif or .mp4 (mp4 needs ffmpeg on PATH).
+    #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
-    /// The evaluation protocol: `auto`, `training`, `full_game` or `homework`.
+    /// How episodes are played and scored: auto (full_game for Atari stacks, else training),
+    /// training (the training env: per life, clipped for Atari stacks), full_game (whole
+    /// games, unclipped), homework (the Practical-RL final score: 30 full games, t_max 10,000).
+    #[arg(long, default_value = "auto")]
     pub protocol: String,
-    /// Probability of a random action.
+    /// Probability of a random action (Dopamine evaluates with 0.001).
+    #[arg(long, default_value_t = 0.0)]
     pub epsilon: f64,
-    /// Steps after which an episode is cut.
+    /// Steps after which an episode is cut (default: the protocol's or 27,000 Atari / 10,000).
+    #[arg(long)]
     pub max_steps: Option<u64>,
-    /// With `random`: the env's observation wrapper (e.g. an Atari stack).
+    /// With --random: the Atari wrapper stack (atari, lapan, practical_rl) or other wrapper.
+    #[arg(long, requires = "random")]
     pub wrapper: Option<String>,
-    /// With `random`: keep each random action for this many steps.
+    /// With --random: keep each random action for N steps (the published Atari random
+    /// baselines: N = 6 frames on a NoFrameskip id, i.e. 10 Hz).
+    #[arg(long, default_value_t = 1, requires = "random")]
     pub action_repeat: u32,
 }
 
