@@ -30,6 +30,14 @@ impl EnvProvider for AtariProvider {
         }))
     }
 
+    fn accepts(&self, id: &str) -> bool {
+        crate::games::is_atari_id(id)
+    }
+
+    fn all_ids(&self) -> Vec<String> {
+        crate::games::all_ids(true)
+    }
+
     fn ids(&self) -> Vec<EnvSpec> {
         let s = |id, description| EnvSpec { id, max_episode_steps: None, reward_threshold: None, description };
         vec![

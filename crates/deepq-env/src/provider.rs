@@ -21,6 +21,27 @@ pub trait EnvProvider: Send + Sync {
     fn name(&self) -> &'static str {
         "unnamed"
     }
+    /// Whether `id` is one of this provider's ids, listed or not (e.g. every Atari game in
+    /// every id form ale-py registers).
+    fn accepts(&self, _id: &str) -> bool {
+        false
+    }
+    /// Every id this provider accepts (`deepq envs --all`); by default the listed ones.
+    fn all_ids(&self) -> Vec<String> {
+        self.ids().into_iter().map(|s| s.id.to_string()).collect()
+    }
+}
+
+/// Whether a registered provider accepts `id`.
+pub fn accepted(id: &str) -> bool {
+    let list = providers().read().unwrap_or_else(|e| e.into_inner());
+    list.iter().any(|p| p.accepts(id))
+}
+
+/// Every id of every registered provider.
+pub fn all_ids() -> Vec<String> {
+    let list = providers().read().unwrap_or_else(|e| e.into_inner());
+    list.iter().flat_map(|p| p.all_ids()).collect()
 }
 
 fn providers() -> &'static RwLock<Vec<Box<dyn EnvProvider>>> {

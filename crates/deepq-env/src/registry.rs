@@ -108,7 +108,7 @@ pub fn spec(id: &str) -> Result<EnvSpec, EnvError> {
     if let Some(s) = specs().into_iter().find(|s| s.id == id) {
         return Ok(s);
     }
-    if crate::provider::looks_like_atari(id) {
+    if crate::provider::looks_like_atari(id) || crate::provider::accepted(id) {
         if !crate::provider::any_registered() {
             return Err(EnvError::Other(format!(
                 "'{id}' is an Atari id: build deepq with the `atari` feature (cargo run --release --features atari -- ...) and run scripts/setup_atari.sh for the ROMs"

@@ -78,7 +78,11 @@ enum Command {
     /// List the built-in presets.
     Presets,
     /// List the registered environment ids.
-    Envs,
+    Envs {
+        /// Also every Atari id ale-py registers (all games; v0/v4/v5, NoFrameskip, RAM forms).
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -94,7 +98,7 @@ fn main() -> ExitCode {
         }
         Command::Bench { suite, json, quick } => bench::run(&suite, json, quick),
         Command::Presets => info::presets(),
-        Command::Envs => info::envs(),
+        Command::Envs { all } => info::envs(all),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

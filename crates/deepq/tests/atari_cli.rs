@@ -144,3 +144,21 @@ fn bench_atari_reports_throughput_and_cnn_update_time() {
     assert_eq!(rows.len(), 5);
     assert!(rows.iter().all(|r| r["value"].as_f64().unwrap() > 0.0), "{v}");
 }
+
+#[test]
+fn envs_all_lists_every_game_in_every_id_form() {
+    let out = deepq(&["envs", "--all"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in [
+        "ALE/Pong-v5",
+        "PongNoFrameskip-v4",
+        "Pong-ramNoFrameskip-v4",
+        "Pong-v0",
+        "ALE/Tetris-v5",
+        "ALE/VideoCube-ram-v5",
+    ] {
+        assert!(text.lines().any(|l| l.split_whitespace().next() == Some(id)), "{id} missing");
+    }
+    assert!(text.lines().count() > 704, "{} lines", text.lines().count());
+}

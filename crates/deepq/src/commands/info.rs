@@ -22,12 +22,22 @@ pub fn presets() -> Result<()> {
 }
 
 /// Prints every registered environment id with its limits.
-pub fn envs() -> Result<()> {
+pub fn envs(all: bool) -> Result<()> {
     println!("{:<28} {:>9} {:>10}  description", "id", "max_steps", "threshold");
-    for s in deepq_env::registry::specs() {
+    let specs = deepq_env::registry::specs();
+    for s in &specs {
         let max = s.max_episode_steps.map_or("-".to_string(), |m| m.to_string());
         let thr = s.reward_threshold.map_or("-".to_string(), |t| t.to_string());
         println!("{:<28} {:>9} {:>10}  {}", s.id, max, thr, s.description);
+    }
+    if all {
+        let listed: Vec<&str> = specs.iter().map(|s| s.id).collect();
+        for id in deepq_env::provider::all_ids().into_iter().filter(|id| !listed.contains(&id.as_str())) {
+            println!("{id:<28} {:>9} {:>10}  Atari", "-", "-");
+        }
+        if !deepq_env::provider::any_registered() {
+            println!("(Atari ids need deepq built with --features atari)");
+        }
     }
     Ok(())
 }
