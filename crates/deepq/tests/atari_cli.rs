@@ -162,3 +162,17 @@ fn envs_all_lists_every_game_in_every_id_form() {
     }
     assert!(text.lines().count() > 704, "{} lines", text.lines().count());
 }
+
+#[test]
+fn pong_rainbow_smoke() {
+    // Every Rainbow piece on the Nature CNN with frame storage: prioritized 3-step sampling,
+    // noisy dueling C51 head; a resumable run directory.
+    let dir = tmp("pong-rainbow");
+    let s = smoke("pong-rainbow", &dir, &["--set", "dqn.target.every=500"]);
+    assert_eq!(s["eval"]["protocol"], "full_game");
+    let ck = deepq_agents::checkpoint::load(&dir.join("checkpoints/final.safetensors")).unwrap();
+    let net: serde_json::Value = serde_json::from_str(&ck.metadata["deepq.net"]).unwrap();
+    assert_eq!(net["distributional"]["atoms"], 51);
+    assert_eq!(net["noisy_sigma0"], 0.5);
+    assert!(ck.tensors.contains_key("noise.head.weight"));
+}

@@ -117,6 +117,8 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         &priority,
         cfg.replay.n_step,
         cfg.gamma,
+        // The Practical-RL homework's frame buffer puts the newest frame first.
+        spec.kwargs.wrapper.as_deref() == Some("practical_rl"),
     );
     let meta = CheckpointMeta { env_id: spec.env_id, kwargs: spec.kwargs, spec: &net, encoder };
 

@@ -112,6 +112,9 @@ pub struct FrameStorage {
     last: Option<StackRef>,
     /// Multiplier from bytes to features (`1 / 255` gives `[0, 1]`).
     scale: f32,
+    /// Observations put the newest frame first (the Practical-RL homework's frame buffer):
+    /// stacks are stored oldest first and reversed on the way in and out.
+    newest_first: bool,
 }
 
 impl fmt::Debug for FrameStorage {
@@ -161,7 +164,15 @@ impl FrameStorage {
             count: 0,
             last: None,
             scale: 1.0,
+            newest_first: false,
         }
+    }
+
+    /// The same storage for observations whose stacks put the newest frame first: they are
+    /// stored oldest first (so each frame is still stored once) and rows come out newest first.
+    pub fn with_newest_first(mut self, newest_first: bool) -> Self {
+        self.newest_first = newest_first;
+        self
     }
 
     /// The same storage with rows written as `byte * scale` (`1 / 255` gives `[0, 1]`).
@@ -521,7 +532,13 @@ impl Storage for FrameStorage {
         let (Obs::U8(obs), Obs::U8(next)) = (t.obs, t.next_obs) else {
             panic!("frame storage holds u8 observations");
         };
-        FrameStorage::push(self, obs, t.action, t.reward, next, t.terminated, t.truncated);
+        if self.newest_first {
+            let reversed = |x: &[u8]| -> Vec<u8> { x.chunks_exact(self.frame_len).rev().flatten().copied().collect() };
+            let (o, n) = (reversed(obs), reversed(next));
+            FrameStorage::push(self, &o, t.action, t.reward, &n, t.terminated, t.truncated);
+        } else {
+            FrameStorage::push(self, obs, t.action, t.reward, next, t.terminated, t.truncated);
+        }
         (self.tail + self.count - 1) % self.capacity
     }
     fn scalars(&self, slot: usize) -> Scalars {
@@ -547,6 +564,13 @@ impl Storage for FrameStorage {
     fn write_row(&self, slot: usize, next: bool, out: &mut [f32]) {
         let s = if next { self.next_ref(slot) } else { self.obs_ref(slot) };
         self.fill_f32(s, out, self.scale);
+        if self.newest_first {
+            let fl = self.frame_len;
+            for k in 0..self.stack / 2 {
+                let (a, b) = out.split_at_mut((self.stack - 1 - k) * fl);
+                a[k * fl..(k + 1) * fl].swap_with_slice(&mut b[..fl]);
+            }
+        }
     }
     fn stored_bytes(&self) -> usize {
         FrameStorage::stored_bytes(self)
@@ -562,8 +586,8 @@ impl Storage for FrameStorage {
                 loaded.stack, loaded.frame_len, self.stack, self.frame_len
             ));
         }
-        let scale = self.scale;
-        *self = loaded.with_scale(scale);
+        let (scale, newest_first) = (self.scale, self.newest_first);
+        *self = loaded.with_scale(scale).with_newest_first(newest_first);
         Ok(())
     }
 }
@@ -808,6 +832,40 @@ mod tests {
             out.actions[r] = s.action as i64;
             out.rewards[r] = s.reward;
             out.discounts[r] = if s.terminated { 0.0 } else { 1.0 };
+        }
+    }
+
+    #[test]
+    fn newest_first_stacks_cost_one_frame_per_transition_and_come_back_as_given() {
+        let (stack, fl) = (4, 2);
+        let mut b = FrameStorage::new(64, stack, fl).with_newest_first(true);
+        // Newest first: [f_t, f_t-1, f_t-2, f_t-3], zeros before the episode's first frame.
+        let frame = |t: i32| if t < 0 { vec![0u8; fl] } else { vec![t as u8 + 1; fl] };
+        let obs_at = |t: i32| (0..stack as i32).flat_map(|k| frame(t - k)).collect::<Vec<u8>>();
+        for t in 0..40 {
+            let (o, n) = (Obs::U8(obs_at(t)), Obs::U8(obs_at(t + 1)));
+            let tr = Transition {
+                obs: &o,
+                obs_features: &[],
+                action: 0,
+                reward: 0.0,
+                next_obs: &n,
+                next_features: &[],
+                terminated: false,
+                truncated: false,
+            };
+            Storage::push(&mut b, &tr);
+        }
+        // One frame per transition after the first (a padded first stack: the zeros and frame 0).
+        assert!(b.head <= 40 + 2 + 1, "{} frames for 40 transitions", b.head);
+        let mut row = vec![0.0f32; stack * fl];
+        for slot in 0..40 {
+            b.write_row(slot, false, &mut row);
+            let want: Vec<f32> = obs_at(slot as i32).iter().map(|&x| x as f32).collect();
+            assert_eq!(row, want, "obs of slot {slot}");
+            b.write_row(slot, true, &mut row);
+            let want: Vec<f32> = obs_at(slot as i32 + 1).iter().map(|&x| x as f32).collect();
+            assert_eq!(row, want, "next obs of slot {slot}");
         }
     }
 

@@ -374,7 +374,9 @@ impl<S: Storage> Replay for ReplayMemory<S> {
 }
 
 /// The replay memory for an observation space: frames stored once for `[stack, h, w]` u8
-/// observations, float vectors (of `features` floats, `scale` applied by the encoder) otherwise.
+/// observations (`newest_first`: stacks that put the newest frame first), float vectors (of
+/// `features` floats, `scale` applied by the encoder) otherwise.
+#[allow(clippy::too_many_arguments)]
 pub fn for_space(
     space: &Space,
     capacity: usize,
@@ -383,10 +385,13 @@ pub fn for_space(
     priority: &PriorityConfig,
     n_step: usize,
     gamma: f64,
+    newest_first: bool,
 ) -> Box<dyn Replay> {
     match space {
         Space::Box { shape, dtype: Dtype::U8, .. } if shape.len() == 3 => {
-            let storage = FrameStorage::new(capacity, shape[0], shape[1] * shape[2]).with_scale(frame_scale);
+            let storage = FrameStorage::new(capacity, shape[0], shape[1] * shape[2])
+                .with_scale(frame_scale)
+                .with_newest_first(newest_first);
             Box::new(ReplayMemory::new(storage, priority, n_step, gamma))
         }
         _ => Box::new(ReplayMemory::new(VectorStorage::new(capacity, features), priority, n_step, gamma)),
