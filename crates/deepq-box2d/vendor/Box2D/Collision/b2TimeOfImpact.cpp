@@ -26,9 +26,10 @@
 #include <cstdio>
 using namespace std;
 
-float32 b2_toiTime, b2_toiMaxTime;
-int32 b2_toiCalls, b2_toiIters, b2_toiMaxIters;
-int32 b2_toiRootIters, b2_toiMaxRootIters;
+// deepq-box2d: statistics counters made thread_local (worlds step on several threads).
+thread_local float32 b2_toiTime, b2_toiMaxTime;
+thread_local int32 b2_toiCalls, b2_toiIters, b2_toiMaxIters;
+thread_local int32 b2_toiRootIters, b2_toiMaxRootIters;
 
 //
 struct b2SeparationFunction

@@ -20,18 +20,13 @@
 #define B2_SETTINGS_H
 
 #include <cassert>
+#include <cfloat>
 #include <cmath>
 
 #define B2_NOT_USED(x) ((void)(x))
-#define USE_EXCEPTIONS
-
-#ifdef USE_EXCEPTIONS
-#include <Python.h>
-class b2AssertException {};
-#define b2Assert(A) if (!(A)) { PyErr_SetString(PyExc_AssertionError, #A); throw b2AssertException(); }
-#else
+// deepq-box2d: pybox2d raised a Python AssertionError here (USE_EXCEPTIONS with Python.h);
+// this build has no Python, so b2Assert is the plain C assert.
 #define b2Assert(A) assert(A)
-#endif
 
 typedef signed char	int8;
 typedef signed short int16;

@@ -68,11 +68,10 @@ void b2Contact::AddType(b2ContactCreateFcn* createFcn, b2ContactDestroyFcn* dest
 
 b2Contact* b2Contact::Create(b2Fixture* fixtureA, int32 indexA, b2Fixture* fixtureB, int32 indexB, b2BlockAllocator* allocator)
 {
-	if (s_initialized == false)
-	{
-		InitializeRegisters();
-		s_initialized = true;
-	}
+	// deepq-box2d: one-time initialisation through a function-local static, which C++11 makes
+	// thread-safe (worlds are created and stepped on several threads).
+	static const bool registered = (InitializeRegisters(), s_initialized = true);
+	B2_NOT_USED(registered);
 
 	b2Shape::Type type1 = fixtureA->GetType();
 	b2Shape::Type type2 = fixtureB->GetType();

@@ -65,7 +65,9 @@ b2BlockAllocator::b2BlockAllocator()
 	memset(m_chunks, 0, m_chunkSpace * sizeof(b2Chunk));
 	memset(m_freeLists, 0, sizeof(m_freeLists));
 
-	if (s_blockSizeLookupInitialized == false)
+	// deepq-box2d: one-time initialisation through a function-local static, which C++11 makes
+	// thread-safe (worlds are created on several threads).
+	static const bool lookupReady = []()
 	{
 		int32 j = 0;
 		for (int32 i = 1; i <= b2_maxBlockSize; ++i)
@@ -83,7 +85,9 @@ b2BlockAllocator::b2BlockAllocator()
 		}
 
 		s_blockSizeLookupInitialized = true;
-	}
+		return true;
+	}();
+	B2_NOT_USED(lookupReady);
 }
 
 b2BlockAllocator::~b2BlockAllocator()
