@@ -40,18 +40,27 @@ pub struct End {
     pub truncated: bool,
 }
 
+/// One episode; the trace fields are empty in `--stats` files.
 #[derive(Debug, Deserialize)]
 pub struct Episode {
     pub seed: u64,
     pub policy: String,
     pub kwargs: Kwargs,
+    #[serde(default)]
     pub heights: Vec<String>,
+    #[serde(default)]
     pub force: Vec<String>,
+    #[serde(default)]
     pub wind: Option<[i64; 2]>,
+    #[serde(default)]
     pub init_obs: Vec<f32>,
+    #[serde(default)]
     pub actions: Vec<Action>,
+    #[serde(default)]
     pub obs: Vec<Vec<f32>>,
+    #[serde(default)]
     pub rewards: Vec<String>,
+    #[serde(default)]
     pub dispersion: Vec<String>,
     pub end: End,
     #[serde(rename = "return")]
