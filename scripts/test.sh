@@ -13,5 +13,7 @@ cargo fmt --all --check
 # (--features deepq/atari, not --all-features: the GPU features build burn's CUDA/wgpu backends.)
 cargo clippy --release --workspace --all-targets --features deepq/atari -- -D warnings
 cargo test --release --workspace
+# The library docs (deepq is also a library) build without warnings.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p deepq -p deepq-agents -p deepq-env -p deepq-log
 # Atari presets end to end (the binary with the GPL `atari` feature).
 cargo test --release -p deepq --features atari --test atari_cli

@@ -162,8 +162,11 @@ pub fn to_bytes(tensors: &[(String, Tensor)], metadata: &HashMap<String, String>
 /// hash-map order). The data section is unchanged: offsets are relative to it.
 fn with_sorted_header(bytes: Vec<u8>) -> Vec<u8> {
     let n = u64::from_le_bytes(bytes[..8].try_into().expect("8 header-length bytes")) as usize;
-    // serde_json's map is ordered by key, recursively.
-    let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + n]).expect("the writer's own JSON header");
+    // serde_json's map is ordered by key, recursively. (The writer emits an invalid header for
+    // a file without tensors; such bytes are left as they are.)
+    let Ok(header) = serde_json::from_slice::<serde_json::Value>(&bytes[8..8 + n]) else {
+        return bytes;
+    };
     let mut json = serde_json::to_vec(&header).expect("JSON serialises");
     // The data section starts 8-byte aligned; the format pads the header with spaces.
     while !json.len().is_multiple_of(8) {

@@ -7,7 +7,7 @@ use crate::common::ObsEncoder;
 use crate::nets::{load_params, NetSpec, QNetwork};
 use crate::util::{rng_for, stats};
 use burn::prelude::*;
-use deepq_env::{Env, EnvError, Obs};
+use deepq_env::{Env, EnvError, EnvKwargs, Obs};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -23,18 +23,32 @@ pub trait Policy {
 pub struct RandomPolicy {
     rng: ChaCha8Rng,
     n_actions: usize,
+    repeat: u32,
+    left: u32,
+    last: usize,
 }
 
 impl RandomPolicy {
     /// A random policy over `n_actions` actions, seeded.
     pub fn new(n_actions: usize, seed: u64) -> Self {
-        Self { rng: rng_for(seed, 7), n_actions }
+        Self::with_repeat(n_actions, seed, 1)
+    }
+
+    /// A random policy that keeps each drawn action for `repeat` steps (the published Atari
+    /// random baselines act at 10 Hz: a new action every 6th frame).
+    pub fn with_repeat(n_actions: usize, seed: u64, repeat: u32) -> Self {
+        Self { rng: rng_for(seed, 7), n_actions, repeat: repeat.max(1), left: 0, last: 0 }
     }
 }
 
 impl Policy for RandomPolicy {
     fn act(&mut self, _obs: &Obs) -> usize {
-        self.rng.random_range(0..self.n_actions)
+        if self.left == 0 {
+            self.last = self.rng.random_range(0..self.n_actions);
+            self.left = self.repeat;
+        }
+        self.left -= 1;
+        self.last
     }
 }
 
@@ -192,6 +206,106 @@ pub struct EvalResult {
     pub interrupted: bool,
 }
 
+/// How an evaluation is played and scored (`[eval] protocol`, `deepq eval --protocol`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// `full_game` for the Atari wrapper stacks, `training` for every other env.
+    #[default]
+    Auto,
+    /// The training env as it is (with an Atari stack: one life per episode, clipped rewards).
+    Training,
+    /// Atari: whole games with unclipped rewards (no life-loss episodes, no reward clipping),
+    /// through the same observation pipeline: the score papers, CleanRL and SB3 report.
+    FullGame,
+    /// The Practical-RL homework's final score: 30 full games, greedy, at most 10,000 steps each.
+    Homework,
+}
+
+impl Protocol {
+    /// The protocol `Auto` stands for on this env.
+    pub fn resolve(self, env_id: &str, kwargs: &EnvKwargs) -> Protocol {
+        match self {
+            Protocol::Auto if is_atari_stack(env_id, kwargs) => Protocol::FullGame,
+            Protocol::Auto => Protocol::Training,
+            other => other,
+        }
+    }
+
+    /// The name in configs, JSON and summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Auto => "auto",
+            Protocol::Training => "training",
+            Protocol::FullGame => "full_game",
+            Protocol::Homework => "homework",
+        }
+    }
+
+    /// The env kwargs of the evaluation env: full-game protocols switch an Atari stack's
+    /// life-loss episodes and reward clipping off.
+    pub fn env_kwargs(self, env_id: &str, kwargs: &EnvKwargs) -> EnvKwargs {
+        let mut k = kwargs.clone();
+        if matches!(self.resolve(env_id, kwargs), Protocol::FullGame | Protocol::Homework)
+            && is_atari_stack(env_id, kwargs)
+        {
+            k.episodic_life = Some(false);
+            k.clip_reward = Some(false);
+        }
+        k
+    }
+
+    /// The episodes the protocol prescribes (the homework: 30), if any.
+    pub fn episodes(self) -> Option<usize> {
+        (self == Protocol::Homework).then_some(30)
+    }
+
+    /// The per-episode step limit the protocol prescribes (the homework's `t_max`: 10,000).
+    pub fn max_steps(self) -> Option<u64> {
+        (self == Protocol::Homework).then_some(10_000)
+    }
+}
+
+/// Whether `env_id` with `kwargs` is an Atari game inside one of the wrapper stacks.
+fn is_atari_stack(env_id: &str, kwargs: &EnvKwargs) -> bool {
+    deepq_env::provider::looks_like_atari(env_id)
+        && matches!(kwargs.wrapper.as_deref(), Some("atari" | "lapan" | "practical_rl"))
+}
+
+/// Evaluation options beyond the episode count and seed.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct EvalOptions {
+    /// Probability of a uniformly random action (Dopamine evaluates with 0.001; 0 = greedy).
+    pub epsilon: f64,
+    /// Steps after which an episode is cut (`None`: [`step_cap`]).
+    pub max_steps: Option<u64>,
+}
+
+/// A policy that acts uniformly at random with probability `epsilon`, else as `inner`.
+pub struct EpsilonGreedy<'a> {
+    inner: &'a mut dyn Policy,
+    epsilon: f64,
+    n_actions: usize,
+    rng: ChaCha8Rng,
+}
+
+impl<'a> EpsilonGreedy<'a> {
+    /// Wraps `inner`; the random draws are seeded by `seed`.
+    pub fn new(inner: &'a mut dyn Policy, epsilon: f64, n_actions: usize, seed: u64) -> Self {
+        Self { inner, epsilon, n_actions, rng: rng_for(seed, 11) }
+    }
+}
+
+impl Policy for EpsilonGreedy<'_> {
+    fn act(&mut self, obs: &Obs) -> usize {
+        if self.epsilon > 0.0 && self.rng.random::<f64>() < self.epsilon {
+            self.rng.random_range(0..self.n_actions)
+        } else {
+            self.inner.act(obs)
+        }
+    }
+}
+
 /// Steps after which an evaluation episode is cut when the env has not ended it: 27,000 agent
 /// steps (108,000 frames at frame skip 4, the usual Atari evaluation limit) for Atari games,
 /// 10,000 elsewhere. Envs with a time limit end their episodes before that.
@@ -211,12 +325,25 @@ pub fn evaluate(
     episodes: usize,
     seed: u64,
 ) -> Result<EvalResult, EnvError> {
-    let cap = step_cap(env);
+    evaluate_with(env, policy, episodes, seed, &EvalOptions::default())
+}
+
+/// [`evaluate`] with an exploration rate and a step limit per episode.
+pub fn evaluate_with(
+    env: &mut dyn Env,
+    policy: &mut dyn Policy,
+    episodes: usize,
+    seed: u64,
+    opts: &EvalOptions,
+) -> Result<EvalResult, EnvError> {
+    let cap = opts.max_steps.unwrap_or_else(|| step_cap(env));
+    let n_actions = env.n_actions();
+    let mut policy = EpsilonGreedy::new(policy, opts.epsilon, n_actions, seed);
     let mut returns = Vec::with_capacity(episodes.min(1 << 16));
     let mut lengths = Vec::with_capacity(episodes.min(1 << 16));
     let (mut capped, mut interrupted) = (0, false);
     for i in 0..episodes {
-        let (ret, len) = play_episode(env, policy, Some(seed.wrapping_add(i as u64)), &mut |_| {})?;
+        let (ret, len) = play_capped(env, &mut policy, Some(seed.wrapping_add(i as u64)), cap, &mut |_| {})?;
         if crate::util::stop_requested() {
             interrupted = true;
             break;
@@ -240,6 +367,17 @@ pub fn play_episode(
     on_step: &mut dyn FnMut(&mut dyn Env),
 ) -> Result<(f64, u64), EnvError> {
     let cap = step_cap(env);
+    play_capped(env, policy, seed, cap, on_step)
+}
+
+/// [`play_episode`] cut after `cap` steps.
+pub fn play_capped(
+    env: &mut dyn Env,
+    policy: &mut dyn Policy,
+    seed: Option<u64>,
+    cap: u64,
+    on_step: &mut dyn FnMut(&mut dyn Env),
+) -> Result<(f64, u64), EnvError> {
     let (mut obs, _) = env.reset(seed);
     on_step(env);
     let mut ret = 0.0;

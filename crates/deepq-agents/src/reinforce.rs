@@ -342,6 +342,8 @@ mod tests {
                 checkpoint_dir: None,
                 resume_from: None,
                 video_dir: None,
+                eval_kwargs: &kwargs,
+                eval_options: Default::default(),
                 devices: crate::common::Devices::cpu(),
             },
             cfg: &cfg,

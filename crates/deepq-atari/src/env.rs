@@ -2,8 +2,9 @@
 
 use crate::ale::Ale;
 use crate::games::{find_rom, parse_id, MAX_FRAMES_PER_EPISODE};
+use crate::np_random::{ale_py_seeds, Pcg64};
 use deepq_env::{Dtype, Env, EnvError, EnvKwargs, EpisodeGuard, Info, Obs, RgbFrame, Space, Step};
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
 
@@ -65,8 +66,12 @@ pub struct AtariConfig {
     pub obs_type: ObsType,
     /// Emulator frames per agent step (the action is repeated, rewards summed).
     pub frameskip: usize,
+    /// Stochastic frameskip: each step emulates `low..high` frames, drawn from the env's
+    /// generator as ale-py does (the plain `-v0`/`-v4` ids: 2..5); overrides `frameskip`.
+    pub frameskip_range: Option<(usize, usize)>,
     /// Sticky actions: on every frame, with this probability the previous frame's action is
-    /// repeated instead of the chosen one (Machado et al. 2018; ale-py v5 uses 0.25).
+    /// repeated instead of the chosen one (Machado et al. 2018; ale-py v5 uses 0.25). Applied by
+    /// the ALE itself, from its seeded RNG, exactly as in ale-py.
     pub repeat_action_probability: f64,
     /// All 18 actions instead of the game's minimal action set.
     pub full_action_space: bool,
@@ -91,6 +96,7 @@ impl AtariConfig {
                 None => ObsType::Rgb,
             };
             let frameskip = kwargs.frameskip.unwrap_or(p.frameskip);
+            let frameskip_range = if kwargs.frameskip.is_some() { None } else { p.frameskip_range };
             if frameskip == 0 {
                 return Err(EnvError::BadKwarg("frameskip must be at least 1".into()));
             }
@@ -102,6 +108,7 @@ impl AtariConfig {
                 game: p.game,
                 obs_type,
                 frameskip,
+                frameskip_range,
                 repeat_action_probability: rap,
                 full_action_space: kwargs.full_action_space.unwrap_or(false),
                 max_frames_per_episode: MAX_FRAMES_PER_EPISODE,
@@ -162,12 +169,14 @@ impl Palette {
 /// - A step repeats the action for `frameskip` frames and sums the rewards; `terminated` is
 ///   game over, `truncated` comes after 108,000 frames in an episode (ale-py's
 ///   `max_num_frames_per_episode`).
-/// - Sticky actions are applied here, per frame, from deepq's RNG (ChaCha8), with the ALE's
-///   rule: with probability `repeat_action_probability` the previous frame's action is kept.
-///   ale-py draws them from the ALE's own RNG, so with a non-zero probability episodes agree
-///   with ale-py only statistically; with 0 (the v4 ids) they are identical frame by frame.
-/// - `reset(Some(seed))` re-seeds the emulator (and reloads the ROM, as ale-py does) and the
-///   sticky-action RNG; `reset(None)` resets the game and continues the RNG stream.
+/// - Sticky actions are applied by the ALE (0.12.1, the emulator of ale-py 0.12.1) from its own
+///   RNG, seeded as ale-py seeds it, so seeded episodes are identical to ale-py's frame by
+///   frame, sticky actions included. As in ale-py, every frame of a step is handed to the ALE
+///   even after the game ended within the step (the ALE emulates nothing more but draws its
+///   sticky-action numbers).
+/// - `reset(Some(seed))` re-seeds the emulator and the env's generator exactly as ale-py
+///   (`SeedSequence(seed)`, see [`crate::np_random`]) and reloads the ROM; `reset(None)` resets
+///   the game and continues the RNG streams. A new env is seeded from the OS, as ale-py's.
 /// - Info: `lives`, `episode_frame_number`, `frame_number` (as ale-py).
 pub struct AtariEnv {
     id: String,
@@ -178,30 +187,53 @@ pub struct AtariEnv {
     observation_space: Space,
     action_space: Space,
     guard: EpisodeGuard,
-    rng: Option<ChaCha8Rng>,
-    /// The ALE action applied on the last frame (sticky actions repeat it).
-    last_action: i32,
+    /// The env's NumPy-compatible generator (ale-py's `np_random`), seeded as ale-py seeds it.
+    np_rng: Pcg64,
+    /// The seed the ROM was just loaded with, while nothing was emulated since.
+    fresh_seed: Option<u64>,
     observe: bool,
     palette: Palette,
     scratch_idx: Vec<u8>,
     scratch_rgb: Vec<u8>,
     /// The last screen of `grab_screen_indices` (all its colours are learnt).
     last_grab: Vec<u8>,
+    /// Unclipped reward and steps since the last reset: the full game's score and length,
+    /// reported in the info of the step that ends the game (below any life-loss or clipping
+    /// wrapper, like Gymnasium's `RecordEpisodeStatistics` placed first).
+    game_return: f64,
+    game_steps: u64,
 }
 
 impl AtariEnv {
     /// Makes the Atari id `id` with `kwargs` (errors for a non-Atari id, an unknown game, a bad
-    /// kwarg or a missing ROM).
+    /// kwarg or a missing ROM), seeded from the OS as ale-py seeds a new env.
     pub fn make(id: &str, kwargs: &EnvKwargs) -> Result<Self, EnvError> {
         let config = AtariConfig::from_id(id, kwargs)
             .ok_or_else(|| EnvError::Other(format!("'{id}' is not an Atari environment id")))??;
         Self::new(id, config)
     }
 
+    /// [`AtariEnv::make`], with the emulator loaded for `seed` right away: the first
+    /// `reset(Some(seed))` then skips reloading the ROM (which takes ~0.15 s), with the same
+    /// result. For making many envs that are reset with known seeds.
+    pub fn make_seeded(id: &str, kwargs: &EnvKwargs, seed: u64) -> Result<Self, EnvError> {
+        let config = AtariConfig::from_id(id, kwargs)
+            .ok_or_else(|| EnvError::Other(format!("'{id}' is not an Atari environment id")))??;
+        Self::with_seed(id, config, Some(seed))
+    }
+
     /// Builds the environment `config` under the name `id`.
     pub fn new(id: &str, config: AtariConfig) -> Result<Self, EnvError> {
+        Self::with_seed(id, config, None)
+    }
+
+    fn with_seed(id: &str, config: AtariConfig, seed: Option<u64>) -> Result<Self, EnvError> {
         let rom = find_rom(&config.game, config.rom_dir.as_deref())?;
-        let ale = Ale::load(&rom, 0);
+        let max_frames = i32::try_from(config.max_frames_per_episode).unwrap_or(i32::MAX);
+        // As ale-py's constructor: seed (from the OS: `SeedSequence(None)`), then load the ROM.
+        let (np_seed, ale_seed) = ale_py_seeds(seed.unwrap_or_else(|| ChaCha8Rng::from_os_rng().next_u64()));
+        let ale =
+            Ale::load(&rom, ale_seed, config.repeat_action_probability as f32, max_frames).map_err(EnvError::Other)?;
         let action_set = if config.full_action_space { ale.legal_action_set() } else { ale.minimal_action_set() };
         // Every size below comes from the emulator's report for this ROM.
         let (h, w, pixels) = (ale.screen_height(), ale.screen_width(), ale.screen_pixels());
@@ -220,13 +252,15 @@ impl AtariEnv {
             ale,
             action_set,
             guard: EpisodeGuard::NeedsReset,
-            rng: None,
-            last_action: 0,
+            np_rng: Pcg64::from_seed(np_seed as u128),
+            fresh_seed: seed,
             observe: true,
             palette: Palette::new(),
             scratch_idx: vec![0; pixels],
             scratch_rgb: vec![0; pixels * 3],
             last_grab: Vec::new(),
+            game_return: 0.0,
+            game_steps: 0,
         })
     }
 
@@ -284,6 +318,12 @@ impl AtariEnv {
         let mut ram = vec![0u8; self.ale.ram_size()];
         self.ale.ram(&mut ram);
         ram
+    }
+
+    /// Writes the screen's palette indices (the ALE's `getScreen`) into `out`, which must hold
+    /// exactly `screen_pixels()` bytes (panics otherwise).
+    pub fn screen_indices(&self, out: &mut [u8]) {
+        self.ale.screen_indices(out);
     }
 
     /// Writes the RGB screen into `out`, which must hold exactly `3 * screen_pixels()` bytes
@@ -400,13 +440,12 @@ impl AtariEnv {
             .with("frame_number", self.ale.frame_number() as f64)
     }
 
-    fn truncated_now(&self) -> bool {
-        let max = self.config.max_frames_per_episode;
-        max > 0 && self.ale.episode_frame_number() as u64 >= max
-    }
-
-    fn rng(&mut self) -> &mut ChaCha8Rng {
-        self.rng.get_or_insert_with(ChaCha8Rng::from_os_rng)
+    /// The env's generator, as ale-py's `AtariEnv.np_random`: after `reset(Some(seed))` it is
+    /// exactly the generator ale-py seeds for that seed (`SeedSequence(seed)`'s first word);
+    /// before any seeded reset it is seeded from the OS (at construction, as ale-py). Wrappers that follow Gymnasium-based
+    /// references draw from it (SB3's no-op count, [`crate::wrappers::NoopReset`]).
+    pub fn np_random(&mut self) -> &mut Pcg64 {
+        &mut self.np_rng
     }
 }
 
@@ -425,21 +464,25 @@ impl Env for AtariEnv {
 
     fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
         if let Some(seed) = seed {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            // The ALE takes a non-negative 32-bit seed.
-            let ale_seed = (rng.next_u32() >> 1) as i32;
-            self.rng = Some(rng);
+            // The emulator's seed and the env's generator exactly as ale-py derives them.
+            let (np_seed, ale_seed) = ale_py_seeds(seed);
+            self.np_rng = Pcg64::from_seed(np_seed as u128);
             let before = (self.ale.screen_height(), self.ale.screen_width());
-            self.ale.reseed_and_reload(&self.rom, ale_seed);
+            // A ROM just loaded for this seed is what a reload would give (each load builds
+            // the console and its RNGs afresh).
+            if self.fresh_seed != Some(seed) {
+                if let Err(e) = self.ale.reseed_and_reload(&self.rom, ale_seed) {
+                    panic!("{e} (it loaded before)");
+                }
+            }
             // The same ROM again, so the size behind the spaces and buffers stays; checked to
             // fail loudly rather than observe a wrongly shaped screen.
             let after = (self.ale.screen_height(), self.ale.screen_width());
             assert_eq!(before, after, "the screen size changed when reloading {}", self.rom.display());
-        } else {
-            self.rng();
         }
+        self.fresh_seed = None;
         self.ale.reset_game();
-        self.last_action = 0;
+        (self.game_return, self.game_steps) = (0.0, 0);
         self.guard = EpisodeGuard::Running;
         (self.observation(), self.info())
     }
@@ -447,22 +490,27 @@ impl Env for AtariEnv {
     fn step(&mut self, action: usize) -> Result<Step, EnvError> {
         self.guard.check_step(action, &self.action_space)?;
         let chosen = self.action_set[action];
-        let p = self.config.repeat_action_probability;
+        // As ale-py: every frame goes to the ALE, which applies sticky actions and emulates
+        // nothing past the end of the episode.
+        let frames = match self.config.frameskip_range {
+            Some((low, high)) => self.np_random().integers(low as i64, high as i64) as usize,
+            None => self.config.frameskip,
+        };
         let mut reward = 0i64;
-        let (mut terminated, mut truncated) = (false, false);
-        for _ in 0..self.config.frameskip {
-            if p <= 0.0 || self.rng().random::<f64>() >= p {
-                self.last_action = chosen;
-            }
-            reward += self.ale.act(self.last_action) as i64;
-            terminated = self.ale.game_over();
-            truncated = !terminated && self.truncated_now();
-            if terminated || truncated {
-                break;
-            }
+        for _ in 0..frames {
+            reward += self.ale.act(chosen) as i64;
         }
+        let terminated = self.ale.game_over();
+        let truncated = self.ale.game_truncated();
         self.guard.after_step(terminated || truncated);
-        Ok(Step { obs: self.observation(), reward: reward as f64, terminated, truncated, info: self.info() })
+        self.game_return += reward as f64;
+        self.game_steps += 1;
+        let mut info = self.info();
+        if terminated || truncated {
+            info.set("game_return", self.game_return);
+            info.set("game_length", self.game_steps as f64);
+        }
+        Ok(Step { obs: self.observation(), reward: reward as f64, terminated, truncated, info })
     }
 
     fn render(&mut self) -> Result<RgbFrame, EnvError> {

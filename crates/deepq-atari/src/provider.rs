@@ -16,12 +16,13 @@ impl EnvProvider for AtariProvider {
         parse_id(id)?.ok();
         let made = match kwargs.wrapper.as_deref() {
             None => AtariEnv::make(id, kwargs).map(|env| Box::new(env) as Box<dyn Env>),
-            Some("atari") => make_atari_stack(id, StackKind::Atari, kwargs),
-            Some("lapan") => make_atari_stack(id, StackKind::Lapan, kwargs),
-            Some("practical_rl") => make_atari_stack(id, StackKind::PracticalRl, kwargs),
-            Some(other) => Err(EnvError::BadKwarg(format!(
-                "unknown Atari wrapper '{other}' for '{id}'; known: atari, lapan, practical_rl"
-            ))),
+            Some(name) => match StackKind::parse(name) {
+                Ok(kind) => make_atari_stack(id, kind, kwargs),
+                Err(_) => Err(EnvError::BadKwarg(format!(
+                    "unknown Atari wrapper '{name}' for '{id}'; known: {}",
+                    StackKind::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                ))),
+            },
         };
         Some(made.map(|env| match kwargs.max_episode_steps.filter(|&l| l > 0) {
             Some(limit) => Box::new(TimeLimit::new(env, limit)) as Box<dyn Env>,

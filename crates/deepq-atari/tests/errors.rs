@@ -84,9 +84,13 @@ fn sticky_actions_are_seeded_and_v5_steps_four_frames() {
         let f0 = info.get("episode_frame_number").unwrap();
         let mut ram = Vec::new();
         let mut frames = 0.0;
+        let mut steps = 0.0;
         for t in 0..300 {
             let s = env.step([1, 2, 3, 0][(t / 3) % 4]).unwrap();
-            frames = s.info.get("episode_frame_number").unwrap() - f0;
+            steps += 1.0;
+            if !s.done() {
+                frames = s.info.get("episode_frame_number").unwrap() - f0 - 4.0 * steps;
+            }
             ram.extend_from_slice(&env.ram());
             if s.done() {
                 break;
@@ -97,10 +101,33 @@ fn sticky_actions_are_seeded_and_v5_steps_four_frames() {
     let (a, frames) = run(3);
     assert_eq!(a, run(3).0, "same seed, same sticky draws");
     assert_ne!(a, run(4).0, "another seed changes the sticky draws");
-    assert_eq!(frames, 1200.0, "4 frames per step");
+    assert_eq!(frames, 0.0, "4 frames per step");
     let mut env = AtariEnv::make("BreakoutNoFrameskip-v4", &EnvKwargs::default()).unwrap();
     assert_eq!(env.action_meanings(), vec!["NOOP", "FIRE", "RIGHT", "LEFT"]);
     assert_eq!(env.step(0), Err(EnvError::NotReset));
     env.reset(None);
     assert!(matches!(env.step(4), Err(EnvError::InvalidAction { .. })));
+}
+
+#[test]
+fn roms_the_ale_does_not_know_are_refused_before_loading() {
+    use deepq_atari::ale::{rom_support, RomSupport};
+    if !roms_present() {
+        return;
+    }
+    let pong = deepq_atari::games::find_rom("pong", None).unwrap();
+    assert_eq!(rom_support(&pong), RomSupport::Md5);
+    // A two-player-only ROM of ale-py's set: the ALE would exit(1) on loading it.
+    let combat = pong.with_file_name("combat.bin");
+    if combat.is_file() {
+        assert_eq!(rom_support(&combat), RomSupport::Unsupported);
+    }
+    let dir = std::env::temp_dir().join(format!("deepq-atari-rom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junk = dir.join("not_a_game.bin");
+    std::fs::write(&junk, [0u8; 4096]).unwrap();
+    assert_eq!(rom_support(&junk), RomSupport::Unsupported);
+    assert_eq!(rom_support(&dir.join("missing.bin")), RomSupport::Unreadable);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(deepq_atari::ale_version().starts_with("0.12.1"), "{}", deepq_atari::ale_version());
 }

@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Random agent steps per game in [`every_game_steps_with_observations_of_its_space`].
-const STEPS_PER_GAME: usize = 300;
+const STEPS_PER_GAME: usize = 150;
 
-/// Games where the ALE linked by deepq (0.6) reports another screen size than ale-py 0.12.1,
+/// Games where the ALE linked by deepq (0.12.1) reports another screen size than ale-py 0.12.1,
 /// with the reason; their sizes are still checked, against the value given here.
 const SIZE_EXCEPTIONS: &[(&str, [usize; 2], &str)] = &[];
 

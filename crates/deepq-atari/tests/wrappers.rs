@@ -6,7 +6,8 @@ mod common;
 use common::roms_present;
 use deepq_atari::env::cv2_gray;
 use deepq_atari::wrappers::{
-    ClipReward, EpisodicLife, FireReset, FrameStack, MaxAndSkip, NoopReset, SkipOutput, WarpFrame, WarpKind,
+    ClipReward, EpisodicLife, FireReset, FrameStack, MaxAndSkip, NoopReset, SkipMemory, SkipOutput, StackOrder,
+    StackPadding, WarpFrame, WarpKind,
 };
 use deepq_atari::{make_atari_stack, AtariEnv, StackKind};
 use deepq_env::{Dtype, Env, EnvError, EnvKwargs, Info, Obs, Space, Step};
@@ -143,6 +144,28 @@ fn frame_stack_is_chw_oldest_first_and_fills_with_the_reset_frame() {
 }
 
 #[test]
+fn frame_stack_can_start_from_zeros_and_put_the_newest_frame_first() {
+    let frames = |v: &[u8]| -> Obs { Obs::U8(v.iter().flat_map(|&x| [x; 4]).collect()) };
+    // Lapan's BufferWrapper: oldest first, zeros at the start.
+    let (fake, _) = Fake::new(vec![], vec![]);
+    let mut env = FrameStack::with_layout(Box::new(fake), 4, StackPadding::Zeros, StackOrder::OldestFirst).unwrap();
+    assert_eq!(env.reset(None).0, frames(&[0, 0, 0, 0]));
+    assert_eq!(env.step(0).unwrap().obs, frames(&[0, 0, 0, 1]));
+    assert_eq!(env.step(0).unwrap().obs, frames(&[0, 0, 1, 2]));
+    // The Practical-RL FrameBuffer: newest first, zeros at the start.
+    let (fake, _) = Fake::new(vec![], vec![]);
+    let mut env = FrameStack::with_layout(Box::new(fake), 3, StackPadding::Zeros, StackOrder::NewestFirst).unwrap();
+    env.reset(None);
+    for t in 1..=4u8 {
+        let want: Vec<u8> = (0..3).map(|j| t.saturating_sub(j)).collect();
+        assert_eq!(env.step(0).unwrap().obs, frames(&want), "step {t}");
+    }
+    // A reset clears the stack again.
+    let (obs, _) = env.reset(None);
+    assert_eq!(obs, frames(&[0, 0, 0]));
+}
+
+#[test]
 fn warp_frame_rejects_non_images_and_sizes_its_output() {
     let (fake, _) = Fake::new(vec![], vec![]);
     assert!(WarpFrame::new(Box::new(fake)).is_err(), "2x2 cannot be downsampled to 84x84");
@@ -185,6 +208,13 @@ fn max_and_skip_sums_rewards_and_maxes_the_last_two_frames() {
         rewards += r.abs();
     }
     assert!(rewards > 0.0, "the window saw some points");
+    // Lapan's memory of the last two frames emulated equals the slots on full steps.
+    let mut a = MaxAndSkip::new(pong(), 4, SkipOutput::Rgb);
+    let mut b = MaxAndSkip::with_memory(pong(), 4, SkipOutput::Rgb, SkipMemory::LastTwo);
+    assert_eq!(a.reset(Some(9)).0, b.reset(Some(9)).0);
+    for t in 0..100 {
+        assert_eq!(a.step(t % 6).unwrap(), b.step(t % 6).unwrap(), "step {t}");
+    }
     assert_eq!(skip_gray.observation_space().shape(), &[210, 160]);
 }
 
@@ -238,9 +268,13 @@ fn all_stacks_build_and_step() {
     if !roms_present() {
         return;
     }
-    for (kind, shape) in
-        [(StackKind::Atari, [4, 84, 84]), (StackKind::Lapan, [4, 84, 84]), (StackKind::PracticalRl, [4, 64, 64])]
-    {
+    for (kind, shape) in [
+        (StackKind::Atari, [4, 84, 84]),
+        (StackKind::Lapan, [4, 84, 84]),
+        (StackKind::LapanPad, [4, 84, 84]),
+        (StackKind::PracticalRl, [4, 64, 64]),
+        (StackKind::PracticalRlPad, [4, 64, 64]),
+    ] {
         let mut env = make_atari_stack("PongNoFrameskip-v4", kind, &EnvKwargs::default()).unwrap();
         assert_eq!(env.observation_space().shape(), &shape, "{kind:?}");
         env.reset(Some(1));

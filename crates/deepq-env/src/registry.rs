@@ -19,7 +19,7 @@ pub struct EnvKwargs {
     /// Overrides the registered time limit (`TimeLimit` wrapper); 0 disables it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_episode_steps: Option<usize>,
-    /// Atari only: observation type, `"rgb"` (210x160x3), `"grayscale"` (210x160) or `"ram"` (128 bytes).
+    /// Atari only: observation type, `"rgb"` (the screen: 210x160x3 for most games, up to 250x160x3), `"grayscale"` (the screen's height x 160) or `"ram"` (128 bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obs_type: Option<String>,
     /// Atari only: emulator frames per agent step.
@@ -42,6 +42,15 @@ pub struct EnvKwargs {
     /// Atari ids the stacks `atari`, `lapan`, `practical_rl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrapper: Option<String>,
+    /// Atari stacks only: end training episodes at each life loss (the stack's default when
+    /// unset: on for `atari` and `practical_rl`, off for `lapan`). The `full_game` evaluation
+    /// protocol sets it to false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub episodic_life: Option<bool>,
+    /// Atari stacks only: clip rewards to their sign (default as `episodic_life`). The
+    /// `full_game` evaluation protocol sets it to false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clip_reward: Option<bool>,
     /// LunarLander only: gymnasium's `continuous` (only `false` here: deepq's `Env` takes discrete
     /// actions; `LunarLander::step_continuous` runs the continuous variant).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +78,8 @@ impl EnvKwargs {
             ("repeat_action_probability", self.repeat_action_probability.is_some()),
             ("full_action_space", self.full_action_space.is_some()),
             ("rom_dir", self.rom_dir.is_some()),
+            ("episodic_life", self.episodic_life.is_some()),
+            ("clip_reward", self.clip_reward.is_some()),
         ]
         .into_iter()
         .find(|(_, set)| *set)

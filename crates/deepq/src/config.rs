@@ -10,6 +10,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::dqn::DqnConfig;
+use deepq_agents::policy::{EvalOptions, Protocol};
 use deepq_agents::reinforce::ReinforceConfig;
 use deepq_agents::tabular::TabularConfig;
 use deepq_env::EnvKwargs;
@@ -47,11 +48,38 @@ pub struct EvalConfig {
     pub episodes: usize,
     /// Seed of the first evaluation episode (episode `i` uses `seed + i`).
     pub seed: u64,
+    /// How evaluations are played and scored (the final one and the periodic ones):
+    /// `auto` (whole games, unclipped, for the Atari stacks; the training env elsewhere),
+    /// `training`, `full_game` or `homework`.
+    #[serde(default)]
+    pub protocol: Protocol,
+    /// Probability of a random action during evaluations (Dopamine: 0.001; 0 = greedy).
+    #[serde(default)]
+    pub epsilon: f64,
+    /// Steps after which an evaluation episode is cut (default: the protocol's, else 27,000
+    /// agent steps = 108,000 frames for Atari and 10,000 elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_steps: Option<u64>,
 }
 
 impl Default for EvalConfig {
     fn default() -> Self {
-        Self { episodes: 100, seed: 100_000 }
+        Self { episodes: 100, seed: 100_000, protocol: Protocol::Auto, epsilon: 0.0, max_steps: None }
+    }
+}
+
+impl EvalConfig {
+    /// The protocol this config stands for on `env_id` (`auto` resolved).
+    pub fn protocol_for(&self, env_id: &str, kwargs: &EnvKwargs) -> Protocol {
+        self.protocol.resolve(env_id, kwargs)
+    }
+
+    /// Exploration and step limit of the evaluations.
+    pub fn options(&self, env_id: &str, kwargs: &EnvKwargs) -> EvalOptions {
+        EvalOptions {
+            epsilon: self.epsilon,
+            max_steps: self.max_steps.or(self.protocol_for(env_id, kwargs).max_steps()),
+        }
     }
 }
 
@@ -135,23 +163,35 @@ pub fn preset(name: &str) -> Option<&'static Preset> {
 
 /// Resolves `PRESET|FILE.toml` plus overrides into a checked [`RunConfig`].
 pub fn resolve(source: &str, overrides: &[String], seed: Option<u64>) -> Result<RunConfig> {
-    let (text, preset_name, origin) = if let Some(p) = preset(source) {
-        (p.toml.to_string(), p.name.to_string(), format!("preset '{}'", p.name))
+    if let Some(p) = preset(source) {
+        resolve_text(p.toml, p.name, &format!("preset '{}'", p.name), overrides, seed)
     } else if source.ends_with(".toml") || Path::new(source).exists() {
         let text = std::fs::read_to_string(source).with_context(|| format!("cannot read config file '{source}'"))?;
-        (text, String::new(), format!("config file '{source}'"))
+        resolve_text(&text, "", &format!("config file '{source}'"), overrides, seed)
     } else {
         let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
         bail!("unknown preset '{source}'; known presets: {} (or pass a path to a .toml file)", names.join(", "));
-    };
+    }
+}
+
+/// Resolves the TOML text of a config plus overrides into a checked [`RunConfig`].
+/// `preset_name` fills `preset` when the text has none (empty for a file); `origin` names the
+/// text in error messages (`preset 'taxi'`, `config file 'x.toml'`).
+pub fn resolve_text(
+    text: &str,
+    preset_name: &str,
+    origin: &str,
+    overrides: &[String],
+    seed: Option<u64>,
+) -> Result<RunConfig> {
     let mut table: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| anyhow!("{origin} is not valid TOML: {}", one_line(&e.to_string())))?;
     if !preset_name.is_empty() && !table.contains_key("preset") {
-        table.insert("preset".into(), toml::Value::String(preset_name));
+        table.insert("preset".into(), toml::Value::String(preset_name.to_string()));
     }
-    let config = from_table(table, &origin)?;
-    let config = apply_overrides(&config, overrides, seed, &origin)?;
+    let config = from_table(table, origin)?;
+    let config = apply_overrides(&config, overrides, seed, origin)?;
     validate(&config)?;
     Ok(config)
 }
@@ -170,7 +210,8 @@ pub fn apply_overrides(config: &RunConfig, overrides: &[String], seed: Option<u6
         applied.push(apply_override(&mut full, ov)?);
     }
     if let Some(seed) = seed {
-        let seed = i64::try_from(seed).map_err(|_| anyhow!("--seed must be at most {}, got {seed}", i64::MAX))?;
+        let seed =
+            i64::try_from(seed).map_err(|_| anyhow!("--seed must be at most {}, got {seed}", crate::MAX_SEED))?;
         full.insert("seed".into(), toml::Value::Integer(seed));
     }
     deserialize(full).map_err(|e| {
@@ -417,11 +458,20 @@ fn parse_value(raw: &str, existing: Option<&toml::Value>) -> std::result::Result
     }
 }
 
-/// Cross-field checks that serde cannot express.
+/// Checks that serde cannot express: every float finite, episode counts at most
+/// [`MAX_EPISODES`](crate::MAX_EPISODES), a known environment id, and the ranges and
+/// cross-field rules of each algorithm.
 pub fn validate(c: &RunConfig) -> Result<()> {
+    check_values(&to_table(c)?, "")?;
     deepq_env::registry::spec(&c.env_id).map_err(|e| anyhow!("{e}"))?;
     if c.total_steps == 0 {
         bail!("total_steps must be at least 1");
+    }
+    if !(0.0..=1.0).contains(&c.eval.epsilon) {
+        bail!("eval.epsilon must be in [0, 1], got {}", c.eval.epsilon);
+    }
+    if c.eval.max_steps == Some(0) {
+        bail!("eval.max_steps must be at least 1");
     }
     match c.algo {
         Algo::TabularQ => {
@@ -445,6 +495,33 @@ pub fn validate(c: &RunConfig) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Walks a config table: rejects non-finite floats (`nan`, `inf`) anywhere, and episode counts
+/// (keys named `episodes` or `*_episodes`, except the `max_*` limits) above
+/// [`MAX_EPISODES`](crate::MAX_EPISODES).
+fn check_values(table: &toml::Table, prefix: &str) -> Result<()> {
+    for (name, value) in table {
+        let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+        check_value(value, name, &key)?;
+    }
+    Ok(())
+}
+
+fn check_value(value: &toml::Value, name: &str, key: &str) -> Result<()> {
+    match value {
+        toml::Value::Float(f) if !f.is_finite() => bail!("{key} must be a finite number, got {f}"),
+        toml::Value::Integer(n) => {
+            let counts_episodes = (name == "episodes" || name.ends_with("_episodes")) && !name.starts_with("max_");
+            if counts_episodes && usize::try_from(*n).is_ok_and(|n| n > crate::MAX_EPISODES) {
+                bail!("{key} must be at most {} episodes, got {n}", crate::MAX_EPISODES);
+            }
+            Ok(())
+        }
+        toml::Value::Array(items) => items.iter().try_for_each(|v| check_value(v, name, key)),
+        toml::Value::Table(t) => check_values(t, key),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -677,5 +754,37 @@ mod tests {
         ] {
             assert!(seen.iter().any(|k| k == key), "{key} not among the keys found: {seen:?}");
         }
+    }
+
+    #[test]
+    fn non_finite_floats_are_rejected_anywhere() {
+        for (preset, key) in [
+            ("frozenlake", "tabular.solve_threshold"),
+            ("frozenlake", "tabular.epsilon_start"),
+            ("cartpole-reinforce", "reinforce.lr"),
+            ("cartpole-reinforce", "reinforce.reward_bound"),
+        ] {
+            for v in ["nan", "inf", "-inf"] {
+                let e = set(preset, &[&format!("{key}={v}")]).unwrap_err().to_string();
+                assert!(e.contains(&format!("{key} must be a finite number")), "{e}");
+            }
+        }
+        let text = preset("taxi").unwrap().toml.replace("gamma = 0.99", "gamma = nan");
+        let e = resolve_text(&text, "", "test", &[], None).unwrap_err().to_string();
+        assert!(e.contains("tabular.gamma must be a finite number, got NaN"), "{e}");
+    }
+
+    #[test]
+    fn episode_counts_are_capped() {
+        let max = crate::MAX_EPISODES;
+        assert!(set("frozenlake", &[&format!("eval.episodes={max}")]).is_ok());
+        for key in ["eval.episodes", "tabular.test_episodes"] {
+            let e = set("frozenlake", &[&format!("{key}={}", max + 1)]).unwrap_err().to_string();
+            assert!(e.contains(&format!("{key} must be at most {max} episodes")), "{e}");
+        }
+        let e = set("cartpole-reinforce", &["reinforce.batch_episodes=9223372036854775807"]).unwrap_err().to_string();
+        assert!(e.contains("reinforce.batch_episodes must be at most"), "{e}");
+        // A limit is not a count to play: any value is fine.
+        assert!(set("cartpole-reinforce", &["reinforce.max_episodes=9223372036854775807"]).is_ok());
     }
 }

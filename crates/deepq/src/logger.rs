@@ -10,11 +10,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// Writes everything a run logs.
+/// Writes everything a run logs. Nothing is written before the training loop starts
+/// ([`Observer::begin`]): a run that fails while loading (a bad resume checkpoint, say) leaves
+/// its directory as it was.
 pub struct RunLogger {
     dir: PathBuf,
     csv: Option<CsvLogger>,
-    tb: TensorBoardWriter,
+    tb: Option<TensorBoardWriter>,
+    started: bool,
+    deferred: Vec<Deferred>,
     progress: Progress,
     mode: ProgressMode,
     interrupted: Arc<AtomicBool>,
@@ -28,21 +32,22 @@ pub struct RunLogger {
 }
 
 impl RunLogger {
-    /// Opens the writers of run directory `dir`.
+    /// A logger for run directory `dir`; its files are opened when training begins.
     /// With `resume_step`, `metrics.csv` is continued: rows after that step (written after the
     /// checkpoint the run resumes from) are dropped, and the kept returns stay in the plots.
+    /// `interrupted` is the Ctrl-C flag: training stops when it is set.
     pub fn create(
         dir: &Path,
         mode: ProgressMode,
         interrupted: Arc<AtomicBool>,
         resume_step: Option<u64>,
     ) -> Result<Self> {
-        let tb = TensorBoardWriter::create(dir.join("tensorboard"))
-            .with_context(|| format!("cannot create TensorBoard log in '{}'", dir.display()))?;
         Ok(Self {
             dir: dir.to_path_buf(),
             csv: None,
-            tb,
+            tb: None,
+            started: false,
+            deferred: Vec::new(),
             progress: Progress::new(mode, 0),
             mode,
             interrupted,
@@ -75,26 +80,47 @@ impl RunLogger {
         Some(tail.iter().map(|r| r.1).sum::<f64>() / tail.len() as f64)
     }
 
+    /// Writes `bytes` to `path` (atomically) when training begins, not before: for files that
+    /// must stay as they are if the run fails to start (the config of a resumed run).
+    pub fn write_on_start(&mut self, path: PathBuf, bytes: Vec<u8>) {
+        self.deferred.push(Deferred::Write(path, bytes));
+    }
+
+    /// Removes `path` when training begins (the `summary.json` of a run that is continued, the
+    /// temp files of killed writes).
+    pub fn remove_on_start(&mut self, path: PathBuf) {
+        self.deferred.push(Deferred::Remove(path));
+    }
+
+    /// Whether the training loop began (and the logs were opened).
+    pub fn started(&self) -> bool {
+        self.started
+    }
+
+    /// Records the first write error of the run; training stops at the next step.
     fn note_error(&mut self, what: &str, e: std::io::Error) {
         if self.error.is_none() {
-            self.error = Some(format!("{what}: {e}"));
-            self.interrupted.store(true, Ordering::SeqCst);
+            self.error = Some(io_error_line(what, &e));
         }
     }
 
     /// Flushes the logs and draws the plots; reports the first write error of the run.
+    /// A run whose training never began writes nothing.
     pub fn finish(&mut self) -> Result<()> {
         self.progress.finish();
+        if !self.started {
+            return Ok(());
+        }
         if let Some(csv) = &mut self.csv {
             if let Err(e) = csv.flush() {
                 self.note_error("cannot write metrics.csv", e);
             }
         }
-        if let Err(e) = self.tb.flush() {
+        if let Some(Err(e)) = self.tb.as_mut().map(|tb| tb.flush()) {
             self.note_error("cannot write TensorBoard events", e);
         }
         if let Some(e) = &self.error {
-            anyhow::bail!("{e} (is the disk full?)");
+            anyhow::bail!("{e}");
         }
         let plots = self.dir.join("plots");
         plot_returns(plots.join("return.png"), "Episode return", &self.returns).context("cannot draw return.png")?;
@@ -111,6 +137,21 @@ impl RunLogger {
                 .with_context(|| format!("cannot draw {file}.png"))?;
         }
         Ok(())
+    }
+}
+
+/// A file operation held back until training begins.
+enum Deferred {
+    Write(PathBuf, Vec<u8>),
+    Remove(PathBuf),
+}
+
+/// `what: cause` for a write error, saying plainly when the disk is full.
+fn io_error_line(what: &str, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull => format!("{what}: no space left on device"),
+        std::io::ErrorKind::QuotaExceeded => format!("{what}: disk quota exceeded"),
+        _ => format!("{what}: {e}"),
     }
 }
 
@@ -133,6 +174,30 @@ impl RunLogger {
 
 impl Observer for RunLogger {
     fn begin(&mut self, scalar_names: &[&'static str], total_steps: u64) {
+        self.started = true;
+        for op in std::mem::take(&mut self.deferred) {
+            let (path, done) = match op {
+                Deferred::Write(path, bytes) => {
+                    let done = deepq_log::atomic_write(&path, &bytes);
+                    (path, done)
+                }
+                Deferred::Remove(path) => {
+                    let done = match std::fs::remove_file(&path) {
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                        other => other,
+                    };
+                    (path, done)
+                }
+            };
+            if let Err(e) = done {
+                let name = path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                self.note_error(&format!("cannot update {name}"), e);
+            }
+        }
+        match TensorBoardWriter::create(self.dir.join("tensorboard")) {
+            Ok(tb) => self.tb = Some(tb),
+            Err(e) => self.note_error("cannot create the TensorBoard log", e),
+        }
         self.scalar_names = scalar_names.to_vec();
         self.episode_scalars = vec![Vec::new(); scalar_names.len()];
         self.progress = Progress::new(self.mode, total_steps);
@@ -172,7 +237,7 @@ impl Observer for RunLogger {
         if let Some(m) = self.recent_mean() {
             tb_values.push(("episode/return_mean100", m));
         }
-        if let Err(e) = self.tb.scalars(&tb_values, step) {
+        if let Some(Err(e)) = self.tb.as_mut().map(|tb| tb.scalars(&tb_values, step)) {
             self.note_error("cannot write TensorBoard events", e);
         }
         for (series, v) in self.episode_scalars.iter_mut().zip(&rec.scalars) {
@@ -183,7 +248,7 @@ impl Observer for RunLogger {
     }
 
     fn on_scalar(&mut self, tag: &str, value: f64, step: u64) {
-        if let Err(e) = self.tb.scalar(tag, value, step as i64) {
+        if let Some(Err(e)) = self.tb.as_mut().map(|tb| tb.scalar(tag, value, step as i64)) {
             self.note_error("cannot write TensorBoard events", e);
         }
         self.other_scalars.entry(tag.to_string()).or_default().push((step as f64, value));
@@ -195,6 +260,44 @@ impl Observer for RunLogger {
     }
 
     fn stop_requested(&self) -> bool {
-        self.interrupted.load(Ordering::SeqCst)
+        self.error.is_some() || self.interrupted.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_one_plain_line() {
+        let dir = std::env::temp_dir().join(format!("deepq-logger-full-{}", std::process::id()));
+        let flag = Arc::new(AtomicBool::new(false));
+        let mut logger = RunLogger::create(&dir, ProgressMode::Quiet, flag.clone(), None).unwrap();
+        logger.started = true;
+        logger.note_error("cannot write metrics.csv", std::io::Error::from_raw_os_error(28));
+        logger.note_error("cannot write TensorBoard events", std::io::Error::from_raw_os_error(28));
+        assert!(logger.stop_requested(), "a write error stops training");
+        assert!(!flag.load(Ordering::SeqCst), "a write error is not a Ctrl-C");
+        let e = logger.finish().unwrap_err().to_string();
+        assert_eq!(e, "cannot write metrics.csv: no space left on device");
+        assert!(!dir.exists(), "nothing was written");
+    }
+
+    #[test]
+    fn a_logger_whose_training_never_began_writes_nothing() {
+        let dir = std::env::temp_dir().join(format!("deepq-logger-unstarted-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("plots")).unwrap();
+        let mut logger =
+            RunLogger::create(&dir, ProgressMode::Quiet, Arc::new(AtomicBool::new(false)), Some(10)).unwrap();
+        logger.write_on_start(dir.join("config.toml"), b"x".to_vec());
+        logger.remove_on_start(dir.join("summary.json"));
+        std::fs::write(dir.join("summary.json"), "{}").unwrap();
+        logger.finish().unwrap();
+        let mut names: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names, ["plots", "summary.json"]);
+        assert_eq!(std::fs::read_dir(dir.join("plots")).unwrap().count(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -22,8 +22,8 @@ enum Command {
     Train {
         /// Preset name (see `deepq presets`) or path to a .toml config.
         config: Option<String>,
-        /// Master seed (overrides the config's `seed`).
-        #[arg(long)]
+        /// Master seed (overrides the config's `seed`; at most 9223372036854775807).
+        #[arg(long, value_parser = deepq::parse_seed)]
         seed: Option<u64>,
         /// Run directory (default: runs/<preset>_s<seed>_<timestamp>).
         #[arg(long)]
@@ -34,30 +34,17 @@ enum Command {
         /// No progress bar or progress lines.
         #[arg(long)]
         quiet: bool,
-        /// Continue a killed run from its last checkpoint (network, optimizer, replay, counters).
+        /// Continue a killed or interrupted run from its last checkpoint (network, optimizer,
+        /// replay, counters); with `--set total_steps=N`, train a finished run for longer.
         #[arg(long, value_name = "RUN_DIR")]
         resume: Option<PathBuf>,
+        /// With --resume: restart from scratch, in place, a run that was stopped before its
+        /// first checkpoint.
+        #[arg(long, requires = "resume")]
+        force: bool,
     },
     /// Evaluate a trained run (or checkpoint) greedily, or the random agent with --random.
-    Eval {
-        /// A run directory or a .safetensors checkpoint.
-        target: Option<PathBuf>,
-        /// Evaluate the uniformly random agent on this environment id instead.
-        #[arg(long, value_name = "ENV_ID", conflicts_with = "target")]
-        random: Option<String>,
-        /// Number of episodes.
-        #[arg(long, default_value_t = 100)]
-        episodes: usize,
-        /// Seed of the first episode (episode i uses seed + i); default: the run's eval seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Print the result as JSON.
-        #[arg(long)]
-        json: bool,
-        /// Also record the episodes as a .gif or .mp4 (mp4 needs ffmpeg on PATH).
-        #[arg(long, value_name = "FILE")]
-        record: Option<PathBuf>,
-    },
+    Eval(eval::EvalArgs),
     /// Play greedy episodes of a trained run or checkpoint; record them with --record.
     Play {
         /// A run directory or a .safetensors checkpoint.
@@ -66,7 +53,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         episodes: usize,
         /// Seed of the first episode.
-        #[arg(long)]
+        #[arg(long, value_parser = deepq::parse_seed)]
         seed: Option<u64>,
         /// Write the rendered frames to a .gif or .mp4 (mp4 needs ffmpeg on PATH).
         #[arg(long, value_name = "FILE")]
@@ -98,12 +85,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     deepq::init();
     let result = match cli.command {
-        Command::Train { config, seed, out, overrides, quiet, resume } => {
-            train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume })
+        Command::Train { config, seed, out, overrides, quiet, resume, force } => {
+            train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume, force })
         }
-        Command::Eval { target, random, episodes, seed, json, record } => {
-            eval::run(eval::EvalArgs { target, random, episodes, seed, json, record })
-        }
+        Command::Eval(args) => eval::run(args),
         Command::Play { target, episodes, seed, record, fps } => {
             play::run(play::PlayArgs { target, episodes, seed, record, fps })
         }
@@ -113,9 +98,6 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {}", deepq::error_line(&e));
-            ExitCode::from(deepq::exit_code(&e))
-        }
+        Err(e) => ExitCode::from(deepq::report_error(&e)),
     }
 }

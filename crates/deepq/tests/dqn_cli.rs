@@ -297,7 +297,7 @@ fn device_resume_and_play_misuse_are_one_clear_line() {
     let dir = tmp("misuse");
     short_run(&dir, "5");
     let d = dir.to_str().unwrap();
-    assert_user_error(&deepq(&["train", "--resume", d, "--set", "seed=1"]), "takes no --seed, --out or --set");
+    assert_user_error(&deepq(&["train", "--resume", d, "--set", "seed=1"]), "no --set except total_steps=N");
     assert_user_error(&deepq(&["train", "cartpole", "--resume", d]), "not both");
     assert_user_error(&deepq(&["train"]), "give a preset name");
     assert_user_error(&deepq(&["play", d, "--fps", "0"]), "--fps");

@@ -7,7 +7,7 @@
 
 use super::{AgentError, Devices, EpisodeWindow};
 use crate::observer::{EpisodeRecord, Observer};
-use crate::policy::{evaluate, play_episode, Policy};
+use crate::policy::{evaluate_with, play_episode, EvalOptions, Policy};
 use deepq_env::{make_with, Env, EnvKwargs};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -84,6 +84,11 @@ pub struct RunSpec<'a> {
     pub resume_from: Option<&'a Path>,
     /// Where periodic greedy-episode GIFs go; `None`: none are written.
     pub video_dir: Option<&'a Path>,
+    /// The env kwargs of periodic evaluations and videos (an evaluation protocol's, e.g.
+    /// whole Atari games without reward clipping: see [`Protocol`](crate::policy::Protocol)).
+    pub eval_kwargs: &'a EnvKwargs,
+    /// Exploration and step limit of periodic evaluations.
+    pub eval_options: EvalOptions,
     /// Compute devices.
     pub devices: Devices,
 }
@@ -198,7 +203,7 @@ impl<'a> RunControl<'a> {
         state: Option<ControlState>,
     ) -> Result<Self, AgentError> {
         let state = state.unwrap_or_else(|| ControlState::new(spec.seed));
-        let eval_env = if cfg.eval_every > 0 { Some(make_with(spec.env_id, spec.kwargs)?) } else { None };
+        let eval_env = if cfg.eval_every > 0 { Some(make_with(spec.env_id, spec.eval_kwargs)?) } else { None };
         // After a resume the best network of the earlier part of the run is still on disk.
         let best_checkpoint = spec.checkpoint("best").filter(|p| state.best_saved && p.exists());
         observer.begin(scalar_names, spec.total_steps);
@@ -264,8 +269,8 @@ impl<'a> RunControl<'a> {
     pub fn after_step(&mut self, step: u64, trainee: &mut dyn Trainee) -> Result<(), AgentError> {
         if self.cfg.eval_every > 0 && step.is_multiple_of(self.cfg.eval_every) {
             let env = self.eval_env.as_mut().expect("an eval env when eval_every > 0");
-            let r =
-                evaluate(env.as_mut(), trainee.greedy_policy().as_mut(), self.cfg.eval_episodes, self.state.eval_seed)?;
+            let (episodes, seed, opts) = (self.cfg.eval_episodes, self.state.eval_seed, self.spec.eval_options);
+            let r = evaluate_with(env.as_mut(), trainee.greedy_policy().as_mut(), episodes, seed, &opts)?;
             self.state.eval_seed += self.cfg.eval_episodes as u64;
             self.observer.on_scalar("eval/mean_return", r.mean, step);
             if self.state.best_score.is_none_or(|b| r.mean > b) {
@@ -332,7 +337,7 @@ fn record_greedy_episode(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let mut env = make_with(spec.env_id, spec.kwargs)?;
+    let mut env = make_with(spec.env_id, spec.eval_kwargs)?;
     let mut recorder: Option<deepq_log::GifRecorder> = None;
     let mut failure: Option<AgentError> = None;
     play_episode(env.as_mut(), policy, Some(seed), &mut |env| {

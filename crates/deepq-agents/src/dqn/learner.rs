@@ -7,7 +7,9 @@
 use super::config::{DqnConfig, GradClip, LossKind, OptimizerKind};
 use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::common::Devices;
-use crate::nets::{load_params, load_params_with_ids, soft_update, NetNoise, NetSpec, QNetwork, Support};
+use crate::nets::{
+    load_params, load_params_with_ids, soft_update, with_path_ids, NetNoise, NetSpec, QNetwork, Support,
+};
 use crate::replay::Batch;
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
@@ -49,7 +51,7 @@ pub struct Learner {
 impl Learner {
     /// A fresh learner for `spec`; `noise_rng` draws the noise of noisy layers.
     pub fn new(spec: NetSpec, cfg: &DqnConfig, devices: Devices, noise_rng: ChaCha8Rng) -> Self {
-        let online = spec.init(&devices.train);
+        let online = with_path_ids(spec.init(&devices.train));
         let target = online.valid();
         let o = &cfg.optim;
         let optim = match o.optimizer {

@@ -22,7 +22,7 @@ pub use config::{
     Unit,
 };
 pub use learner::{clip_gradients, Learner, UpdateStats};
-pub use train::{network_spec, train, DqnRun, SCALARS};
+pub use train::{network_spec, train, DqnRun, GAME_SCALARS, SCALARS};
 
 #[cfg(test)]
 mod tests;

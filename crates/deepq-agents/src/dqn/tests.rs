@@ -251,6 +251,8 @@ fn run_on<'a>(env_id: &'a str, kwargs: &'a EnvKwargs, cfg: &'a DqnConfig, total_
             checkpoint_dir: None,
             resume_from: None,
             video_dir: None,
+            eval_kwargs: kwargs,
+            eval_options: Default::default(),
             devices: Devices::cpu(),
         },
         cfg,
@@ -359,4 +361,32 @@ fn invalid_config_names_the_key() {
     assert!(cfg.validate().unwrap_err().contains("dqn.replay.alpha"));
     let cfg = DqnConfig { exploration: EpsilonSchedule::Constant { value: 2.0 }, ..DqnConfig::default() };
     assert!(cfg.validate().unwrap_err().contains("dqn.exploration.value"));
+}
+
+#[test]
+fn a_resumed_run_keeps_its_best_checkpoint() {
+    // The deterministic lake: the greedy policy's evaluation does not depend on the eval seed,
+    // so the resumed part finds no better network and the best one must still be reported.
+    let dir = std::env::temp_dir().join(format!("deepq-resume-best-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let kwargs = EnvKwargs { is_slippery: Some(false), ..Default::default() };
+    let mut cfg = lake_cfg();
+    cfg.run.eval_every = 500;
+    cfg.run.eval_episodes = 1;
+    let mut first = run_on("FrozenLake-v1", &kwargs, &cfg, 3000, 0);
+    first.spec.checkpoint_dir = Some(&dir);
+    let out = train(&first, &mut NullObserver).unwrap();
+    assert_eq!(out.best_checkpoint, Some(dir.join("best.safetensors")));
+    // Continue without learning: the network, and so every evaluation, stays the same.
+    let frozen = DqnConfig { learning_starts: 1_000_000, ..cfg.clone() };
+    let resume = dir.join("resume.safetensors");
+    let mut second = run_on("FrozenLake-v1", &kwargs, &frozen, 4000, 0);
+    second.spec.checkpoint_dir = Some(&dir);
+    second.spec.resume_from = Some(&resume);
+    let again = train(&second, &mut NullObserver).unwrap();
+    assert_eq!(again.env_steps, 4000);
+    assert_eq!(again.best_score, out.best_score);
+    assert_eq!(again.best_checkpoint, Some(dir.join("best.safetensors")), "the best checkpoint was forgotten");
+    let _ = std::fs::remove_dir_all(&dir);
 }

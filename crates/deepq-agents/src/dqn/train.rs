@@ -29,6 +29,10 @@ pub struct DqnRun<'a> {
 /// Names of the per-episode scalars of [`train`].
 pub const SCALARS: [&str; 5] = ["epsilon", "loss", "grad_norm", "mean_q", "initial_state_value"];
 
+/// Extra per-episode scalars of Atari runs: the full game's unclipped score and length (agent
+/// steps), on the training episode (life) that ended the game, NaN on the others.
+pub const GAME_SCALARS: [&str; 2] = ["game_return", "game_length"];
+
 /// The network a config builds for an env.
 pub fn network_spec(cfg: &DqnConfig, env: &dyn Env, encoder: &ObsEncoder) -> Result<NetSpec, AgentError> {
     let n = &cfg.network;
@@ -135,7 +139,9 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         // seed derived from the counters so a resumed run is reproducible.
         first_reset_seed = Some(spec.seed.wrapping_mul(31).wrapping_add(st.episode).wrapping_add(7_777));
     }
-    let mut control = RunControl::new(&cfg.run, spec, observer, &SCALARS, control_state)?;
+    let atari = deepq_env::provider::looks_like_atari(spec.env_id);
+    let names: Vec<&'static str> = SCALARS.iter().chain(if atari { &GAME_SCALARS[..] } else { &[] }).copied().collect();
+    let mut control = RunControl::new(&cfg.run, spec, observer, &names, control_state)?;
 
     let mut features = vec![0.0f32; encoder.dim()];
     let mut next_features = vec![0.0f32; encoder.dim()];
@@ -196,13 +202,17 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         if s.terminated || s.truncated {
             st.episode += 1;
             let v0 = learner.greedy_q_values(&st.initial_features).iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-            let scalars = vec![
+            let mut scalars = vec![
                 epsilon,
                 ep_stats.mean(ep_stats.loss),
                 ep_stats.mean(ep_stats.grad_norm),
                 ep_stats.mean(ep_stats.mean_q),
                 v0 as f64,
             ];
+            if atari {
+                scalars.push(s.info.get("game_return").unwrap_or(f64::NAN));
+                scalars.push(s.info.get("game_length").unwrap_or(f64::NAN));
+            }
             let rec = EpisodeRecord { step: st.step, episode: st.episode, ret: ep_return, length: ep_len, scalars };
             (ep_return, ep_len, ep_stats) = (0.0, 0, EpisodeStats::default());
             if cfg.target.unit == Unit::Episodes && st.episode.is_multiple_of(cfg.target.every) {

@@ -9,7 +9,7 @@ pub mod noisy;
 pub mod params;
 
 pub use distributional::Support;
-pub use params::{load_params, load_params_with_ids, named_params, param_ids, soft_update};
+pub use params::{load_params, load_params_with_ids, named_params, param_ids, soft_update, with_path_ids};
 
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -278,16 +278,7 @@ impl QNetwork {
             let head = self.fc(&self.head, |s| &s.head, |n| &n.head, noise, h.clone());
             return match &self.value {
                 None => head,
-                Some(value) => {
-                    let v = self.fc(
-                        value,
-                        |s| s.value.as_ref().expect("noisy value"),
-                        |n| n.value.as_ref().expect("value noise"),
-                        noise,
-                        h,
-                    );
-                    dueling_combine(v, head)
-                }
+                Some(value) => dueling_combine(self.value_stream(value, noise, h), head),
             };
         }
         let probs = softmax(self.logits(x, noise), 2);
@@ -309,17 +300,22 @@ impl QNetwork {
         match &self.value {
             None => adv,
             Some(value) => {
-                let v = self.fc(
-                    value,
-                    |s| s.value.as_ref().expect("noisy value"),
-                    |n| n.value.as_ref().expect("value noise"),
-                    noise,
-                    h,
-                );
+                let v = self.value_stream(value, noise, h);
                 let mean = adv.clone().mean_dim(1);
                 v.reshape([b, 1, n]) + adv - mean
             }
         }
+    }
+
+    /// The state-value stream of a dueling head.
+    fn value_stream(&self, value: &Linear, noise: Option<&NetNoise>, h: Tensor<2>) -> Tensor<2> {
+        fn scale(s: &NoiseScales) -> &NoiseScale {
+            s.value.as_ref().expect("a noisy dueling network has value noise scales")
+        }
+        fn sample(n: &NetNoise) -> &LayerNoise {
+            n.value.as_ref().expect("a noise sample of a dueling network has value noise")
+        }
+        self.fc(value, scale, sample, noise, h)
     }
 
     /// The features after the convolutions and hidden layers.

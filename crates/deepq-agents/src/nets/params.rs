@@ -36,7 +36,7 @@ fn collect_params<M: Module>(module: &M, with_values: bool) -> Vec<(String, u64,
     c.out
 }
 
-/// The [`ParamId`](burn::module::ParamId) of every float parameter by its dotted path (optimizer
+/// The [`ParamId`] of every float parameter by its dotted path (optimizer
 /// state is keyed by these ids, so a resumed run restores them).
 pub fn param_ids<M: Module>(module: &M) -> Vec<(String, u64)> {
     collect_params(module, false).into_iter().map(|(path, id, _)| (path, id)).collect()
@@ -134,4 +134,31 @@ pub fn soft_update<M: Module>(target: M, online: &M, tau: f64) -> M {
     let mut flat = Flatten { out: Vec::new() };
     online.visit(&mut flat);
     target.map(&mut Blend { sources: flat.out.into_iter(), tau })
+}
+
+/// The same module with every float parameter's id derived from its dotted path (FNV-1a), so a
+/// run's parameter ids, and the optimizer state keyed by them, are the same every time (burn
+/// draws ids at random).
+pub fn with_path_ids<M: Module>(module: M) -> M {
+    struct Ids {
+        path: Vec<String>,
+    }
+    impl ModuleMapper for Ids {
+        fn enter_module(&mut self, name: &str, _container: &str) {
+            self.path.push(name.to_string());
+        }
+        fn exit_module(&mut self, _name: &str, _container: &str) {
+            self.path.pop();
+        }
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let id = self
+                .path
+                .join(".")
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+            let (_, value, mapper) = param.consume();
+            Param::from_mapped_value(ParamId::from(id), value, mapper)
+        }
+    }
+    module.map(&mut Ids { path: Vec::new() })
 }

@@ -7,7 +7,7 @@
 //!   Frames get consecutive sequence numbers `0, 1, 2, ...` (a `u64` that never wraps); frame
 //!   `s` lives in ring slot `s % frame_capacity`, and it is present while
 //!   `s + frame_capacity >= frames_written`.
-//! - **Stack references.** An observation is a [`StackRef`]: the sequence number `end` of its
+//! - **Stack references.** An observation is a `StackRef`: the sequence number `end` of its
 //!   newest frame and a padding count `pad`. Position `k` of the stack (0 = oldest) is frame
 //!   `end - (stack - 1) + max(k, pad)`, so the `pad + 1` oldest positions all show the same
 //!   frame: the first frame of its episode. This is exactly the padding of a FrameStack wrapper

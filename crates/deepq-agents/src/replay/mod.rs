@@ -11,10 +11,10 @@
 //! gives exact results across buffer wrap-around because episodes are followed through
 //! [`Storage::successor`], which only links transitions that are still stored.
 
-mod frames;
-mod prioritized;
-mod sum_tree;
-mod vector;
+pub mod frames;
+pub mod prioritized;
+pub mod sum_tree;
+pub mod vector;
 
 pub use frames::FrameStorage;
 pub use prioritized::{importance_weights, PrioritizedSampler};

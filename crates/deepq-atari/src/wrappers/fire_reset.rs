@@ -3,10 +3,13 @@
 use super::forward_spaces;
 use deepq_env::{Env, EnvError, Info, Obs, Space, Step};
 
-/// On reset, takes action 1 (`FIRE`) and then action 2, as Baselines' `FireResetEnv` (used by
-/// Lapan's book too): games such as Breakout wait for FIRE before play starts. If either step
-/// ends the episode, the inner env is reset again. Only meaningful for games whose action 1 is
-/// `FIRE`; [`crate::wrappers::make_atari_stack`] adds it only for those.
+/// On reset, takes action 1 (`FIRE`) and then action 2, as Baselines' and SB3's `FireResetEnv`
+/// (used by Lapan's book and the Practical-RL course too): games such as Breakout wait for
+/// FIRE before play starts. If either step ends the episode, the inner env is reset again
+/// (without a seed). As in those references the observation returned is the one of the second
+/// step, even when that step ended the episode and the env was reset after it (the info is then
+/// the reset's). Only meaningful for games whose action 1 is `FIRE`;
+/// [`crate::wrappers::make_atari_stack`] adds it only for those.
 pub struct FireReset {
     inner: Box<dyn Env>,
 }
@@ -37,7 +40,11 @@ impl Env for FireReset {
         for action in [1, 2] {
             out = match self.inner.step(action) {
                 Ok(s) if !s.done() => (s.obs, s.info),
-                _ => self.inner.reset(None),
+                Ok(s) => {
+                    let (_, info) = self.inner.reset(None);
+                    (s.obs, info)
+                }
+                Err(_) => self.inner.reset(None),
             };
         }
         out

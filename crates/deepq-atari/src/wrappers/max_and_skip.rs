@@ -15,11 +15,26 @@ pub enum SkipOutput {
     Gray,
 }
 
+/// Which two frames [`MaxAndSkip`] takes the maximum of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipMemory {
+    /// Baselines' / SB3's two fixed slots: frame `skip - 1` goes to the first, frame `skip` to
+    /// the second, and both persist across steps and resets (zeros at first), so a step that
+    /// ends the episode before its frame `skip - 1` is observed with the previous step's frames.
+    Slots,
+    /// Lapan's `deque(maxlen=2)` of the frames actually emulated: the last two frames seen,
+    /// the reset frame included (the memory is cleared at reset and holds the reset frame
+    /// alone until the first step).
+    LastTwo,
+}
+
 /// Repeats each action `skip` times (summing the rewards, stopping early at the end of the
 /// episode) and observes the pixel-wise maximum of the last two frames, which removes the
 /// flicker of sprites drawn every other frame — Baselines' `MaxAndSkipEnv`. As there, the two
 /// frame buffers persist across steps, so an episode ending before frame `skip - 1` is
-/// observed with the previous step's frame in the buffer it did not reach.
+/// observed with the previous step's frame in the buffer it did not reach
+/// ([`SkipMemory::Slots`]); [`MaxAndSkip::with_memory`] can keep the last two frames emulated
+/// instead ([`SkipMemory::LastTwo`], Lapan's book).
 ///
 /// The wrapped [`AtariEnv`] stops building observations (see [`AtariEnv::set_observe`]); the
 /// frames are read as palette indices and converted once per step.
@@ -27,6 +42,7 @@ pub struct MaxAndSkip<E> {
     inner: E,
     skip: usize,
     output: SkipOutput,
+    memory: SkipMemory,
     /// The screen size of the wrapped game, as its emulator reports it.
     height: usize,
     width: usize,
@@ -39,7 +55,12 @@ pub struct MaxAndSkip<E> {
 
 impl<E: AtariCore> MaxAndSkip<E> {
     /// Wraps `inner`, repeating actions `skip` times (>= 1).
-    pub fn new(mut inner: E, skip: usize, output: SkipOutput) -> Self {
+    pub fn new(inner: E, skip: usize, output: SkipOutput) -> Self {
+        Self::with_memory(inner, skip, output, SkipMemory::Slots)
+    }
+
+    /// Wraps `inner`, repeating actions `skip` times (>= 1), maxing the frames `memory` keeps.
+    pub fn with_memory(mut inner: E, skip: usize, output: SkipOutput, memory: SkipMemory) -> Self {
         assert!(skip >= 1, "skip must be at least 1");
         inner.atari_mut().set_observe(false);
         let (height, width) = (inner.atari().screen_height(), inner.atari().screen_width());
@@ -53,6 +74,7 @@ impl<E: AtariCore> MaxAndSkip<E> {
             inner,
             skip,
             output,
+            memory,
             height,
             width,
             bufs: [vec![0; pixels], vec![0; pixels]],
@@ -114,7 +136,13 @@ impl<E: AtariCore> Env for MaxAndSkip<E> {
         let (_, info) = self.inner.reset(seed);
         let mut cur = vec![0; self.height * self.width];
         self.inner.atari_mut().grab_screen_indices(&mut cur);
-        (self.emit(&cur, &cur), info)
+        let obs = self.emit(&cur, &cur);
+        if self.memory == SkipMemory::LastTwo {
+            // The memory holds the reset frame alone: the max of it with itself.
+            self.bufs[0].copy_from_slice(&cur);
+            self.bufs[1] = cur;
+        }
+        (obs, info)
     }
 
     fn step(&mut self, action: usize) -> Result<Step, EnvError> {
@@ -123,7 +151,11 @@ impl<E: AtariCore> Env for MaxAndSkip<E> {
         for i in 0..self.skip {
             let s = self.inner.step(action)?;
             total += s.reward;
-            if self.skip == 1 {
+            if self.memory == SkipMemory::LastTwo {
+                let [a, b] = &mut self.bufs;
+                std::mem::swap(a, b);
+                self.inner.atari_mut().grab_screen_indices(&mut self.bufs[1]);
+            } else if self.skip == 1 {
                 let [a, b] = &mut self.bufs;
                 self.inner.atari_mut().grab_screen_indices(a);
                 b.copy_from_slice(a);

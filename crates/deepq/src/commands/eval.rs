@@ -3,41 +3,81 @@
 use anyhow::{anyhow, bail, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::dqn::{GreedyPolicy, ObsEncoder};
-use deepq_agents::policy::{evaluate, Policy, RandomPolicy};
+use deepq_agents::policy::{evaluate_with, EvalOptions, Policy, Protocol, RandomPolicy};
 use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
 
-/// What `deepq eval` was asked to do.
-#[derive(Debug, Clone)]
+/// What `deepq eval` was asked to do (also its command-line arguments).
+#[derive(Debug, Clone, clap::Args)]
 pub struct EvalArgs {
-    /// A run directory or a `.safetensors` checkpoint (absent with `random`).
+    /// A run directory or a .safetensors checkpoint.
     pub target: Option<PathBuf>,
     /// Evaluate the uniformly random agent on this environment id instead.
+    #[arg(long, value_name = "ENV_ID", conflicts_with = "target")]
     pub random: Option<String>,
-    /// Number of episodes.
-    pub episodes: usize,
-    /// Seed of the first episode; default: the run's evaluation seed (0 for `random`).
+    /// Number of episodes (default: the protocol's, else 100).
+    #[arg(long)]
+    pub episodes: Option<usize>,
+    /// Seed of the first episode (episode i uses seed + i); default: the run's eval seed.
+    #[arg(long, value_parser = crate::parse_seed)]
     pub seed: Option<u64>,
-    /// Print the result as JSON instead of a sentence.
+    /// Print the result as JSON.
+    #[arg(long)]
     pub json: bool,
-    /// Also record the episodes to this `.gif` or `.mp4` file.
+    /// Also record the episodes as a .gif or .mp4 (mp4 needs ffmpeg on PATH).
+    #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// How episodes are played and scored: auto (full_game for Atari stacks, else training),
+    /// training (the training env: per life, clipped for Atari stacks), full_game (whole
+    /// games, unclipped), homework (the Practical-RL final score: 30 full games, t_max 10,000).
+    #[arg(long, default_value = "auto")]
+    pub protocol: String,
+    /// Probability of a random action (Dopamine evaluates with 0.001).
+    #[arg(long, default_value_t = 0.0)]
+    pub epsilon: f64,
+    /// Steps after which an episode is cut (default: the protocol's or 27,000 Atari / 10,000).
+    #[arg(long)]
+    pub max_steps: Option<u64>,
+    /// With --random: the Atari wrapper stack (atari, lapan, practical_rl) or other wrapper.
+    #[arg(long, requires = "random")]
+    pub wrapper: Option<String>,
+    /// With --random: keep each random action for N steps (the published Atari random
+    /// baselines: N = 6 frames on a NoFrameskip id, i.e. 10 Hz).
+    #[arg(long, default_value_t = 1, requires = "random")]
+    pub action_repeat: u32,
+}
+
+/// Parses a protocol name.
+pub fn parse_protocol(name: &str) -> Result<Protocol> {
+    Ok(match name {
+        "auto" => Protocol::Auto,
+        "training" => Protocol::Training,
+        "full_game" | "full-game" => Protocol::FullGame,
+        "homework" => Protocol::Homework,
+        other => bail!("unknown evaluation protocol '{other}'; known: auto, training, full_game, homework"),
+    })
 }
 
 /// Runs `deepq eval`: prints the mean, spread and length of greedy (or random) episodes.
 pub fn run(args: EvalArgs) -> Result<()> {
-    let EvalArgs { target, random, episodes, seed, json, record } = args;
-    if episodes == 0 {
-        bail!("--episodes must be at least 1");
+    let EvalArgs { target, random, episodes, seed, json, record, protocol, epsilon, max_steps, wrapper, action_repeat } =
+        args;
+    let protocol_arg = parse_protocol(&protocol)?;
+    if !(0.0..=1.0).contains(&epsilon) {
+        bail!("--epsilon must be in [0, 1], got {epsilon}");
+    }
+    if max_steps == Some(0) {
+        bail!("--max-steps must be at least 1");
     }
     let (env_id, kwargs, mut policy, seed, label): (String, EnvKwargs, Box<dyn Policy>, u64, String) =
         match (target, random) {
             (None, Some(env_id)) => {
-                let env = deepq_env::make(&env_id)?;
+                let kwargs = EnvKwargs { wrapper, ..EnvKwargs::default() };
+                let env = deepq_env::make_with(&env_id, &kwargs)?;
                 let seed = seed.unwrap_or(0);
-                let policy = Box::new(RandomPolicy::new(env.n_actions(), seed));
-                (env_id.clone(), EnvKwargs::default(), policy, seed, "random".into())
+                let policy = Box::new(RandomPolicy::with_repeat(env.n_actions(), seed, action_repeat));
+                (env_id.clone(), kwargs, policy, seed, "random".into())
             }
             (Some(target), None) => {
                 let (ckpt_path, default_seed) = locate(&target)?;
@@ -46,28 +86,55 @@ pub fn run(args: EvalArgs) -> Result<()> {
             }
             _ => bail!("give a run directory or checkpoint to evaluate, or --random ENV_ID"),
         };
+    let protocol = protocol_arg.resolve(&env_id, &kwargs);
+    let episodes = episodes.or(protocol.episodes()).unwrap_or(100);
+    check_episodes(episodes)?;
     if let Some(path) = &record {
         // Record the same episodes first (a fresh copy of a random policy replays its actions).
         let mut rec_policy: Box<dyn Policy> = match &label[..] {
-            "random" => Box::new(RandomPolicy::new(deepq_env::make_with(&env_id, &kwargs)?.n_actions(), seed)),
+            "random" => Box::new(RandomPolicy::with_repeat(
+                deepq_env::make_with(&env_id, &kwargs)?.n_actions(),
+                seed,
+                action_repeat,
+            )),
             _ => load_policy(Path::new(&label))?.0,
         };
         let opts = crate::commands::play::PlayOptions { episodes, seed, record: Some(path), fps: 30.0, verbose: false };
         crate::commands::play::play(&env_id, &kwargs, rec_policy.as_mut(), &opts)?;
     }
-    let mut env = deepq_env::make_with(&env_id, &kwargs)?;
-    let r = evaluate(env.as_mut(), policy.as_mut(), episodes, seed)?;
+    let opts = EvalOptions { epsilon, max_steps: max_steps.or(protocol.max_steps()) };
+    let mut env = deepq_env::make_with(&env_id, &protocol.env_kwargs(&env_id, &kwargs))?;
+    let r = evaluate_with(env.as_mut(), policy.as_mut(), episodes, seed, &opts)?;
     if json {
         let v = serde_json::json!({
-            "env_id": env_id, "policy": label, "episodes": r.episodes, "mean": r.mean, "std": r.std,
-            "min": r.min, "max": r.max, "mean_length": r.mean_length, "seed": r.seed, "returns": r.returns,
+            "env_id": env_id, "policy": label, "protocol": protocol.name(), "epsilon": epsilon,
+            "max_steps": opts.max_steps, "episodes": r.episodes, "mean": r.mean, "std": r.std,
+            "stderr": r.std / (r.episodes.max(1) as f64).sqrt(), "min": r.min, "max": r.max,
+            "mean_length": r.mean_length, "capped": r.capped, "seed": r.seed, "returns": r.returns,
         });
         println!("{v}");
     } else {
         println!(
-            "{env_id}: {label}: mean return {:.3} +- {:.3} (min {}, max {}) over {} episodes, mean length {:.1}",
-            r.mean, r.std, r.min, r.max, r.episodes, r.mean_length
+            "{env_id}: {label}: mean return {:.3} +- {:.3} (min {}, max {}) over {} episodes ({} protocol), mean length {:.1}",
+            r.mean,
+            r.std,
+            r.min,
+            r.max,
+            r.episodes,
+            protocol.name(),
+            r.mean_length
         );
+    }
+    Ok(())
+}
+
+/// Checks an `--episodes` count: from 1 to [`MAX_EPISODES`](crate::MAX_EPISODES).
+pub fn check_episodes(episodes: usize) -> Result<()> {
+    if episodes == 0 {
+        bail!("--episodes must be at least 1");
+    }
+    if episodes > crate::MAX_EPISODES {
+        bail!("--episodes must be at most {}, got {episodes}", crate::MAX_EPISODES);
     }
     Ok(())
 }

@@ -56,6 +56,7 @@ pub struct PlayArgs {
 /// Runs `deepq play`: greedy episodes of a trained policy, printed and optionally recorded.
 pub fn run(args: PlayArgs) -> Result<()> {
     let PlayArgs { target, episodes, seed, record, fps } = args;
+    crate::commands::eval::check_episodes(episodes)?;
     let (ckpt, default_seed) = crate::commands::eval::locate(&target)?;
     let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy(&ckpt)?;
     let opts =
@@ -82,9 +83,7 @@ pub struct PlayOptions<'a> {
 /// `opts.record` when given.
 pub fn play(env_id: &str, kwargs: &EnvKwargs, policy: &mut dyn Policy, opts: &PlayOptions<'_>) -> Result<()> {
     let PlayOptions { episodes, seed, record, fps, verbose } = *opts;
-    if episodes == 0 {
-        bail!("--episodes must be at least 1");
-    }
+    crate::commands::eval::check_episodes(episodes)?;
     if !(fps > 0.0 && fps <= 100.0) {
         bail!("--fps must be in (0, 100], got {fps}");
     }

@@ -1,20 +1,24 @@
 //! `deepq train`: resolve the config, create the run directory, train, checkpoint, evaluate,
-//! and write the summary and plots. `--resume RUN_DIR` continues a killed DQN run.
+//! and write the summary and plots. `--resume RUN_DIR` continues a killed or interrupted DQN
+//! run (or, with `--set total_steps=N`, trains a finished one longer); `--resume RUN_DIR
+//! --force` restarts in place a run that stopped before its first checkpoint.
 
-use crate::config::{self, resolve, Algo, RunConfig};
+use crate::config::{self, resolve, validate, Algo, RunConfig};
 use crate::logger::RunLogger;
 use crate::progress::ProgressMode;
-use crate::run_dir::{self, EvalSummary, Summary};
+use crate::run_dir::{self, EvalSummary, RunLock, RunState, Summary};
+use crate::Interrupted;
 use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::common::{Outcome, RunSpec};
 use deepq_agents::dqn::{self, Devices, DqnRun};
-use deepq_agents::policy::{evaluate, Policy};
+use deepq_agents::policy::{evaluate_with, Policy};
 use deepq_agents::reinforce::{self, ReinforceRun};
 use deepq_agents::tabular;
+use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// What `deepq train` was asked to do.
@@ -26,50 +30,54 @@ pub struct TrainArgs {
     pub seed: Option<u64>,
     /// Run directory.
     pub out: Option<PathBuf>,
-    /// `--set` overrides.
+    /// `--set` overrides (with `resume`, only `total_steps=N`).
     pub overrides: Vec<String>,
     /// No progress output.
     pub quiet: bool,
     /// Run directory to resume.
     pub resume: Option<PathBuf>,
+    /// With `resume`: restart from scratch a run that stopped before its first checkpoint.
+    pub force: bool,
 }
 
-/// Runs `deepq train`.
+/// A run ready to train: its config, its directory (locked) and where it starts from.
+struct Prepared {
+    config: RunConfig,
+    dir: PathBuf,
+    lock: RunLock,
+    resume_from: Option<PathBuf>,
+    resume_step: Option<u64>,
+    /// The new `config.toml` of a resumed run given more steps, written when training begins.
+    new_config: Option<Vec<u8>>,
+    /// Temp files of killed writes, removed when training begins.
+    stale_files: Vec<PathBuf>,
+}
+
+/// Runs `deepq train`. The config (and, for `--resume`, the checkpoint) is checked before
+/// anything is written; the run directory is locked while the run writes into it. A run
+/// stopped by Ctrl-C writes its run directory, then returns [`Interrupted`].
 pub fn run(args: TrainArgs) -> Result<()> {
-    let (config, dir, resume_from) = match (&args.resume, &args.source) {
-        (Some(dir), None) => {
-            if args.seed.is_some() || args.out.is_some() || !args.overrides.is_empty() {
-                bail!("--resume continues a run exactly as configured; it takes no --seed, --out or --set");
-            }
-            let config = config::load_file(&dir.join("config.toml"))
-                .with_context(|| format!("'{}' is not a deepq run directory", dir.display()))?;
-            let ckpt = dir.join("checkpoints").join("resume.safetensors");
-            if !ckpt.exists() {
-                bail!("'{}' has no checkpoints/resume.safetensors to resume from", dir.display());
-            }
-            (config, dir.clone(), Some(ckpt))
-        }
-        (None, Some(source)) => {
-            let config = resolve(source, &args.overrides, args.seed)?;
-            let dir = args.out.clone().unwrap_or_else(|| run_dir::default_dir(&config));
-            run_dir::create(&dir)?;
-            run_dir::write_config(&dir, &config)?;
-            (config, dir, None)
-        }
+    let interrupted = ctrl_c_flag();
+    let prepared = match (&args.resume, &args.source) {
+        (Some(dir), None) => prepare_resume(dir, &args)?,
+        (None, Some(source)) => prepare_new(source, &args)?,
         (Some(_), Some(_)) => bail!("give either a preset/config to train or --resume RUN_DIR, not both"),
         (None, None) => {
             bail!("give a preset name or a config file to train (see `deepq presets`), or --resume RUN_DIR")
         }
     };
-    let resume_step = match &resume_from {
-        Some(p) => {
-            let ck = checkpoint::load(p)?;
-            Some(ck.meta("deepq.step", p)?.parse::<u64>().map_err(|_| anyhow!("'{}' has a bad step", p.display()))?)
-        }
-        None => None,
-    };
-    let interrupted = install_ctrlc();
+    let Prepared { config, dir, lock, resume_from, resume_step, new_config, stale_files } = prepared;
     let mut logger = RunLogger::create(&dir, ProgressMode::detect(args.quiet), interrupted.clone(), resume_step)?;
+    if resume_step.is_some() {
+        // The summary of the run being continued no longer describes it once training resumes.
+        logger.remove_on_start(dir.join("summary.json"));
+    }
+    if let Some(text) = new_config {
+        logger.write_on_start(dir.join("config.toml"), text);
+    }
+    for f in stale_files {
+        logger.remove_on_start(f);
+    }
     let verb = if resume_step.is_some() { "resuming" } else { "training" };
     logger.say(&format!(
         "deepq: {verb} {} ({}) on {} -> {}",
@@ -79,16 +87,156 @@ pub fn run(args: TrainArgs) -> Result<()> {
         dir.display()
     ));
     let result = match config.algo {
-        Algo::TabularQ => train_tabular(&config, &dir, &mut logger),
-        Algo::Dqn => train_dqn(&config, &dir, &mut logger, resume_from.as_deref()),
-        Algo::Reinforce => train_reinforce(&config, &dir, &mut logger),
+        Algo::TabularQ => train_tabular(&config, &dir, &mut logger, &interrupted),
+        Algo::Dqn => train_dqn(&config, &dir, &mut logger, resume_from.as_deref(), &interrupted),
+        Algo::Reinforce => train_reinforce(&config, &dir, &mut logger, &interrupted),
     };
-    // The logs and plots are written even when training failed (e.g. a NaN loss).
+    // The logs and plots are written even when training failed (e.g. a NaN loss), but not when
+    // it never began (e.g. a checkpoint that does not fit): then the directory is left as it was.
     let finished = logger.finish();
     let summary = result?;
     finished?;
     run_dir::write_summary(&dir, &summary)?;
     report(&summary, &dir, args.quiet);
+    drop(lock);
+    if interrupted.load(Ordering::SeqCst) {
+        let resumable = dir.join("checkpoints").join("resume.safetensors").exists();
+        return Err(Interrupted { run_dir: dir, resumable }.into());
+    }
+    Ok(())
+}
+
+/// Resolves and checks a new run's config, then creates and locks its directory.
+fn prepare_new(source: &str, args: &TrainArgs) -> Result<Prepared> {
+    if args.force {
+        bail!("--force restarts a run in place and goes with --resume RUN_DIR");
+    }
+    let config = resolve(source, &args.overrides, args.seed)?;
+    check_env(&config)?;
+    let dir = args.out.clone().unwrap_or_else(|| run_dir::default_dir(&config));
+    let lock = run_dir::create(&dir)?;
+    run_dir::write_config(&dir, &config)?;
+    Ok(Prepared { config, dir, lock, resume_from: None, resume_step: None, new_config: None, stale_files: Vec::new() })
+}
+
+/// Checks a run directory to resume (or, with `--force`, to restart) and locks it.
+fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
+    let d = dir.display();
+    let more_steps = resume_total_steps(args)?;
+    let mut config =
+        config::load_file(&dir.join("config.toml")).with_context(|| format!("'{d}' is not a deepq run directory"))?;
+    // A run in progress is reported as such, not by what its files look like half-way.
+    run_dir::check_not_in_use(dir)?;
+    let old_total = config.total_steps;
+    if let Some(n) = more_steps {
+        if n <= old_total {
+            bail!("--set total_steps={n} must be larger than the run's total_steps ({old_total}) to train it further");
+        }
+        config.total_steps = n;
+    }
+    validate(&config)?;
+    check_env(&config)?;
+    let state = run_dir::state(dir);
+    let ckpt = dir.join("checkpoints").join("resume.safetensors");
+    if args.force {
+        if state != RunState::Unfinished {
+            bail!("'{d}' has a summary.json; --force only restarts a run that stopped before its first checkpoint");
+        }
+        if ckpt.exists() {
+            bail!("'{d}' has a checkpoint to continue from; resume it without --force (deepq train --resume {d})");
+        }
+        if more_steps.is_some() {
+            bail!("--force restarts the run as configured; it takes no --set");
+        }
+        let lock = RunLock::acquire(dir)?;
+        // Under the lock: the run may have moved on since it was looked at.
+        if run_dir::state(dir) != RunState::Unfinished || ckpt.exists() {
+            bail!("'{d}' changed while deepq was looking at it; run the command again");
+        }
+        run_dir::clear_outputs(dir)?;
+        for f in run_dir::stale_temp_files(dir) {
+            std::fs::remove_file(&f).with_context(|| format!("cannot remove '{}'", f.display()))?;
+        }
+        run_dir::prepare(dir)?;
+        return Ok(Prepared {
+            config,
+            dir: dir.to_path_buf(),
+            lock,
+            resume_from: None,
+            resume_step: None,
+            new_config: None,
+            stale_files: Vec::new(),
+        });
+    }
+    if !ckpt.exists() {
+        match (state, config.algo) {
+            (RunState::Unfinished, _) => bail!(
+                "'{d}' has no checkpoints/resume.safetensors to resume from (it stopped before its first checkpoint); restart it from scratch with: deepq train --resume {d} --force"
+            ),
+            (_, Algo::Dqn) => bail!("'{d}' has no checkpoints/resume.safetensors to resume from"),
+            (_, algo) => bail!(
+                "'{d}' has no checkpoints/resume.safetensors to resume from ({} runs cannot be resumed)",
+                algo.name()
+            ),
+        }
+    }
+    if state == RunState::Finished && more_steps.is_none() {
+        bail!(
+            "'{d}' is a finished run (summary.json); to train it further, give more steps: deepq train --resume {d} --set total_steps=N (N > {old_total})"
+        );
+    }
+    // Read the checkpoint before locking or writing anything: a bad one leaves the run as it was.
+    let ck = checkpoint::load(&ckpt)?;
+    let step = ck.meta("deepq.step", &ckpt)?;
+    let resume_step = step.parse::<u64>().map_err(|_| anyhow!("'{}' has a bad step '{step}'", ckpt.display()))?;
+    let lock = RunLock::acquire(dir)?;
+    let stale_files = run_dir::stale_temp_files(dir);
+    if !stale_files.is_empty() && !args.quiet {
+        eprintln!("deepq: removing {} temporary file(s) left by an interrupted write in '{d}'", stale_files.len());
+    }
+    let new_config = match more_steps {
+        Some(_) => Some(run_dir::config_text(dir, &config)?.into_bytes()),
+        None => None,
+    };
+    Ok(Prepared {
+        config,
+        dir: dir.to_path_buf(),
+        lock,
+        resume_from: Some(ckpt),
+        resume_step: Some(resume_step),
+        new_config,
+        stale_files,
+    })
+}
+
+/// The `total_steps=N` of `--resume RUN_DIR --set total_steps=N`, the one override a resume
+/// takes; `None` without it.
+fn resume_total_steps(args: &TrainArgs) -> Result<Option<u64>> {
+    const USAGE: &str =
+        "--resume continues a run as configured: it takes no --seed or --out, and no --set except total_steps=N (to train longer)";
+    if args.seed.is_some() || args.out.is_some() {
+        bail!(USAGE);
+    }
+    let mut total = None;
+    for ov in &args.overrides {
+        match ov.split_once('=') {
+            Some((key, value)) if key.trim() == "total_steps" => {
+                let n = value
+                    .trim()
+                    .parse::<u64>()
+                    .map_err(|_| anyhow!("--set total_steps: expected a positive integer, got '{}'", value.trim()))?;
+                total = Some(n);
+            }
+            _ => bail!(USAGE),
+        }
+    }
+    Ok(total)
+}
+
+/// Makes the run's environment once, so a bad env kwarg or a missing ROM fails before the run
+/// directory is created.
+fn check_env(c: &RunConfig) -> Result<()> {
+    deepq_env::make_with(&c.env_id, &c.env)?;
     Ok(())
 }
 
@@ -100,16 +248,33 @@ fn describe(c: &RunConfig) -> String {
     }
 }
 
-fn install_ctrlc() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let f = flag.clone();
-    // A second handler cannot be installed (tests call run twice in one process): then Ctrl-C
-    // keeps its default behaviour.
-    let _ = ctrlc::set_handler(move || f.store(true, Ordering::SeqCst));
-    flag
+/// The process's Ctrl-C flag, cleared. The first Ctrl-C sets it (training stops cleanly after
+/// the current step and the run directory is written); a second one exits at once with
+/// [`EXIT_INTERRUPTED`](crate::EXIT_INTERRUPTED), releasing the run directory's lock.
+fn ctrl_c_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    let flag = FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        // If another handler is installed already (a program embedding deepq), Ctrl-C keeps its
+        // behaviour and the flag stays clear.
+        let _ = ctrlc::set_handler(move || {
+            if f.swap(true, Ordering::SeqCst) {
+                run_dir::release_all_locks();
+                std::process::exit(i32::from(crate::EXIT_INTERRUPTED));
+            }
+            // Evaluations inside the learning loops stop too.
+            deepq_agents::util::request_stop();
+            eprintln!("deepq: stopping after this step and writing the run directory (Ctrl-C again to quit at once)");
+        });
+        flag
+    });
+    flag.store(false, Ordering::SeqCst);
+    deepq_agents::util::clear_stop();
+    flag.clone()
 }
 
-fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Summary> {
+fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &AtomicBool) -> Result<Summary> {
     let cfg = c.tabular.as_ref().ok_or_else(|| anyhow!("missing [tabular] table"))?;
     let start = Instant::now();
     let out = tabular::train(&c.env_id, &c.env, cfg, c.total_steps, c.seed, logger)?;
@@ -123,7 +288,7 @@ fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Su
             cfg.solve_threshold.unwrap_or(f64::NAN)
         ));
     }
-    let eval = final_eval(c, &mut out.q.clone(), "checkpoints/final.safetensors")?;
+    let eval = final_eval(c, &mut out.q.clone(), "checkpoints/final.safetensors", stop)?;
     let stopped_by = if logger.interrupted() {
         "interrupted"
     } else if out.solved_at_step.is_some() {
@@ -141,33 +306,49 @@ fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Su
     })
 }
 
-fn train_dqn(c: &RunConfig, dir: &Path, logger: &mut RunLogger, resume_from: Option<&Path>) -> Result<Summary> {
+fn train_dqn(
+    c: &RunConfig,
+    dir: &Path,
+    logger: &mut RunLogger,
+    resume_from: Option<&Path>,
+    stop: &AtomicBool,
+) -> Result<Summary> {
     let cfg = c.dqn.as_ref().ok_or_else(|| anyhow!("missing [dqn] table"))?;
     let ckpt_dir = dir.join("checkpoints");
     let video_dir = dir.join("videos");
-    let run = DqnRun { spec: run_spec(c, &ckpt_dir, resume_from, Some(&video_dir))?, cfg };
+    let eval_kwargs = eval_kwargs(c);
+    let run = DqnRun { spec: run_spec(c, &eval_kwargs, &ckpt_dir, resume_from, Some(&video_dir))?, cfg };
     let start = Instant::now();
     let out = dqn::train(&run, logger)?;
-    network_summary(c, &ckpt_dir, &out, cfg.run.eval_bound.or(cfg.run.reward_bound), start)
+    network_summary(c, &ckpt_dir, &out, cfg.run.eval_bound.or(cfg.run.reward_bound), start, stop)
 }
 
-fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger) -> Result<Summary> {
+fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &AtomicBool) -> Result<Summary> {
     let cfg = c.reinforce.as_ref().ok_or_else(|| anyhow!("missing [reinforce] table"))?;
     let ckpt_dir = dir.join("checkpoints");
-    let run = ReinforceRun { spec: run_spec(c, &ckpt_dir, None, None)?, cfg };
+    let eval_kwargs = eval_kwargs(c);
+    let run = ReinforceRun { spec: run_spec(c, &eval_kwargs, &ckpt_dir, None, None)?, cfg };
     let start = Instant::now();
     let out = reinforce::train(&run, logger)?;
-    network_summary(c, &ckpt_dir, &out, cfg.reward_bound, start)
+    network_summary(c, &ckpt_dir, &out, cfg.reward_bound, start, stop)
+}
+
+/// The env kwargs of a run's evaluations (its protocol's: whole unclipped games for Atari stacks).
+fn eval_kwargs(c: &RunConfig) -> EnvKwargs {
+    c.eval.protocol.env_kwargs(&c.env_id, &c.env)
 }
 
 /// The run description every network algorithm takes.
 fn run_spec<'a>(
     c: &'a RunConfig,
+    eval_kwargs: &'a EnvKwargs,
     ckpt_dir: &'a Path,
     resume_from: Option<&'a Path>,
     video_dir: Option<&'a Path>,
 ) -> Result<RunSpec<'a>> {
     Ok(RunSpec {
+        eval_kwargs,
+        eval_options: c.eval.options(&c.env_id, &c.env),
         env_id: &c.env_id,
         kwargs: &c.env,
         total_steps: c.total_steps,
@@ -187,9 +368,11 @@ fn network_summary(
     out: &Outcome,
     bound: Option<f64>,
     start: Instant,
+    stop: &AtomicBool,
 ) -> Result<Summary> {
     let wall = start.elapsed().as_secs_f64();
-    let (eval, threshold, solved) = evaluate_network_run(c, ckpt_dir, &out.best_checkpoint, bound, out.solved_at_step)?;
+    let (eval, threshold, solved) =
+        evaluate_network_run(c, ckpt_dir, &out.best_checkpoint, bound, out.solved_at_step, stop)?;
     Ok(Summary {
         threshold,
         solved,
@@ -209,13 +392,23 @@ fn evaluate_network_run(
     best: &Option<PathBuf>,
     bound: Option<f64>,
     solved_at_step: Option<u64>,
+    stop: &AtomicBool,
 ) -> Result<(Option<EvalSummary>, Option<f64>, bool)> {
     let (path, label) = match best {
         Some(p) if p.exists() => (p.clone(), "checkpoints/best.safetensors"),
         _ => (ckpt_dir.join("final.safetensors"), "checkpoints/final.safetensors"),
     };
-    let (mut policy, _, _) = crate::commands::eval::load_policy(&path)?;
-    let eval = final_eval(c, policy.as_mut(), label)?;
+    let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy(&path)?;
+    if env_id != c.env_id || kwargs != c.env {
+        bail!(
+            "'{}' was trained on {env_id} {}, but this run is {} {}; it is not this run's checkpoint",
+            path.display(),
+            serde_json::to_string(&kwargs).unwrap_or_default(),
+            c.env_id,
+            serde_json::to_string(&c.env).unwrap_or_default()
+        );
+    }
+    let eval = final_eval(c, policy.as_mut(), label, stop)?;
     let threshold = bound.or_else(|| deepq_env::registry::spec(&c.env_id).ok()?.reward_threshold);
     let solved = solved_at_step.is_some() || matches!((&eval, threshold), (Some(e), Some(t)) if e.mean >= t);
     Ok((eval, threshold, solved))
@@ -241,14 +434,31 @@ fn counts(c: &RunConfig, env_steps: u64, episodes: u64, updates: u64, wall: f64)
     }
 }
 
-/// Greedy evaluation on a fresh env with the config's eval seed.
-fn final_eval(c: &RunConfig, policy: &mut dyn Policy, checkpoint: &str) -> Result<Option<EvalSummary>> {
+/// Greedy evaluation on a fresh env with the config's eval seed (episode `i` uses `seed + i`,
+/// as [`deepq_agents::policy::evaluate`] does, so `deepq eval RUN_DIR` reproduces it). Ctrl-C
+/// (`stop`) ends it early: the episodes played so far are kept (none: no evaluation).
+fn final_eval(
+    c: &RunConfig,
+    policy: &mut dyn Policy,
+    checkpoint: &str,
+    stop: &AtomicBool,
+) -> Result<Option<EvalSummary>> {
     if c.eval.episodes == 0 {
         return Ok(None);
     }
-    let mut env = deepq_env::make_with(&c.env_id, &c.env)?;
-    let r = evaluate(env.as_mut(), policy, c.eval.episodes, c.eval.seed)?;
-    Ok(Some(EvalSummary::from_result(&r, checkpoint)))
+    if stop.load(Ordering::SeqCst) {
+        return Ok(None);
+    }
+    let protocol = c.eval.protocol_for(&c.env_id, &c.env);
+    let mut env = deepq_env::make_with(&c.env_id, &eval_kwargs(c))?;
+    let episodes = protocol.episodes().unwrap_or(c.eval.episodes);
+    let opts = c.eval.options(&c.env_id, &c.env);
+    // Stops between (and within) episodes at a Ctrl-C (`deepq_agents::util::request_stop`).
+    let r = evaluate_with(env.as_mut(), policy, episodes, c.eval.seed, &opts)?;
+    if r.episodes == 0 {
+        return Ok(None);
+    }
+    Ok(Some(EvalSummary::from_result(&r, checkpoint).with_protocol(protocol, &opts)))
 }
 
 fn report(s: &Summary, dir: &Path, quiet: bool) {

@@ -1,0 +1,82 @@
+/* *****************************************************************************
+ * The line 69 is based on Xitari's code, from Google Inc.
+ *
+ * This program is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU General Public License version 2
+ * as published by the Free Software Foundation.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE. See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301, USA.
+ * *****************************************************************************
+ * A.L.E (Arcade Learning Environment)
+ * Copyright (c) 2009-2013 by Yavar Naddaf, Joel Veness, Marc G. Bellemare and
+ *   the Reinforcement Learning and Artificial Intelligence Laboratory
+ * Released under the GNU General Public License; see License.txt for details.
+ *
+ * Based on: Stella  --  "An Atari 2600 VCS Emulator"
+ * Copyright (c) 1995-2007 by Bradford W. Mott and the Stella team
+ *
+ * *****************************************************************************
+ */
+
+#ifndef __ENDURO_HPP__
+#define __ENDURO_HPP__
+
+#include "ale/games/RomSettings.hpp"
+
+namespace ale {
+
+/* RL wrapper for Enduro settings */
+class EnduroSettings : public RomSettings {
+ public:
+  EnduroSettings();
+
+  // reset
+  void reset() override;
+
+  // is end of game
+  bool isTerminal() const override;
+
+  // get the most recently observed reward
+  reward_t getReward() const override;
+
+  // the rom-name
+  const char* rom() const override { return "enduro"; }
+
+  // The md5 checksum of the ROM that this game supports
+  const char* md5() const override { return "94b92a882f6dbaa6993a46e2dcc58402"; }
+
+  // create a new instance of the rom
+  RomSettings* clone() const override;
+
+  // is an action part of the minimal set?
+  bool isMinimal(const Action& a) const override;
+
+  // process the latest information from ALE
+  void step(const stella::System& system) override;
+
+  // saves the state of the rom settings
+  void saveState(stella::Serializer& ser) override;
+
+  // loads the state of the rom settings
+  void loadState(stella::Deserializer& ser) override;
+
+  ActionVect getStartingActions() override;
+
+  int lives() override { return 0; }
+
+ private:
+  bool m_terminal;
+  reward_t m_reward;
+  reward_t m_score;
+};
+
+}  // namespace ale
+
+#endif  // __ENDURO_HPP__

@@ -1,0 +1,356 @@
+//! Nothing lost, nothing hangs, nothing panics: exit codes, Ctrl-C, the run directory's single
+//! owner, refusals before anything is written, and resuming or restarting runs in place.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// A short CartPole DQN run; its resume checkpoint is written at the end. (Only top-level and
+/// `eval` keys are set, so the test does not depend on the layout of the `[dqn]` table.)
+fn short_dqn(dir: &Path) -> Output {
+    deepq(&[
+        "train",
+        "cartpole",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+        "--set",
+        "total_steps=3000",
+        "--set",
+        "eval.episodes=3",
+    ])
+}
+
+/// A short FrozenLake run (no resume checkpoint: tabular runs write only final.safetensors).
+fn short_tabular(dir: &Path) -> Output {
+    deepq(&["train", "frozenlake", "--quiet", "--out", dir.to_str().unwrap(), "--set", "total_steps=50"])
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                files.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// A usage error from clap: exit code 2, an `error:` first line mentioning `needle`, no panic.
+fn assert_usage_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    let first = stderr.lines().next().unwrap_or("");
+    assert!(first.starts_with("error: ") && first.contains(needle), "expected '{needle}' in: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+fn spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_deepq"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("deepq starts")
+}
+
+#[cfg(unix)]
+fn ctrl_c(child: &Child) {
+    let ok = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success();
+    assert!(ok, "kill -INT failed");
+}
+
+/// Waits for `child` at most `secs` seconds; kills it and fails the test when it is still running.
+fn wait_at_most(child: &mut Child, secs: u64, what: &str) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until `cond` holds (at most 60 s).
+fn wait_for(what: &str, child: &mut Child, cond: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(child.try_wait().unwrap().is_none(), "deepq exited before {what}");
+        assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn stderr_of(child: Child) -> String {
+    String::from_utf8_lossy(&child.wait_with_output().unwrap().stderr).into_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_writes_the_run_directory_and_exits_130() {
+    let dir = tmp("ctrl-c");
+    let d = dir.to_str().unwrap();
+    let mut child =
+        spawn(&["train", "cartpole-cleanrl", "--out", d, "--set", "total_steps=50000000", "--set", "eval.episodes=3"]);
+    let metrics = dir.join("metrics.csv");
+    wait_for("the first episodes", &mut child, || {
+        std::fs::read_to_string(&metrics).is_ok_and(|t| t.lines().count() > 3)
+    });
+    ctrl_c(&child);
+    let status = wait_at_most(&mut child, 60, "an interrupted run");
+    let stderr = stderr_of(child);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("deepq: interrupted; the run directory is written"), "{stderr}");
+    assert!(stderr.contains(&format!("deepq train --resume {d}")), "{stderr}");
+    assert!(!stderr.contains("error:") && !stderr.contains("panicked"), "{stderr}");
+    let s = json(&dir.join("summary.json"));
+    assert_eq!(s["stopped_by"], "interrupted", "{s}");
+    assert!(dir.join("checkpoints/resume.safetensors").is_file());
+    assert!(dir.join("plots/return.png").is_file());
+    assert!(!dir.join(".lock").exists(), "the lock is released");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_ctrl_c_exits_at_once() {
+    // With no time limit the greedy test of an untrained Taxi Q-table never ends an episode:
+    // the first Ctrl-C asks training to stop, but only the second one can end the process.
+    let dir = tmp("ctrl-c-twice");
+    let d = dir.to_str().unwrap();
+    let mut child = spawn(&[
+        "train",
+        "taxi",
+        "--quiet",
+        "--out",
+        d,
+        "--set",
+        "env.max_episode_steps=0",
+        "--set",
+        "tabular.test_every=1",
+        "--set",
+        "tabular.test_episodes=1",
+    ]);
+    wait_for("the run directory", &mut child, || dir.join("config.toml").exists());
+    std::thread::sleep(Duration::from_millis(300));
+    ctrl_c(&child);
+    std::thread::sleep(Duration::from_millis(300));
+    ctrl_c(&child);
+    let status = wait_at_most(&mut child, 10, "a run after two Ctrl-C");
+    let stderr = stderr_of(child);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!dir.join(".lock").exists(), "the lock is released on the way out");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn seeds_beyond_toml_integers_are_usage_errors() {
+    let dir = tmp("big-seed");
+    let big = "18446744073709551615";
+    let out = deepq(&["train", "frozenlake", "--quiet", "--seed", big, "--out", dir.to_str().unwrap()]);
+    assert_usage_error(&out, "seeds are at most 9223372036854775807");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("-1"));
+    assert!(!dir.exists(), "nothing is created");
+    assert_usage_error(&deepq(&["eval", "--random", "CartPole-v1", "--seed", big]), "at most 9223372036854775807");
+    assert_usage_error(&deepq(&["play", "x", "--seed", big]), "at most 9223372036854775807");
+    // The largest valid seed works end to end (written to config.toml and read back).
+    let out = deepq(&[
+        "train",
+        "frozenlake",
+        "--quiet",
+        "--seed",
+        "9223372036854775807",
+        "--out",
+        dir.to_str().unwrap(),
+        "--set",
+        "total_steps=20",
+    ]);
+    ok(&out);
+    assert_eq!(json(&dir.join("summary.json"))["seed"], 9223372036854775807u64);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn non_finite_floats_are_rejected_with_their_key() {
+    let dir = tmp("nan");
+    let d = dir.to_str().unwrap();
+    let out = deepq(&["train", "frozenlake", "--quiet", "--out", d, "--set", "tabular.solve_threshold=nan"]);
+    assert_user_error(&out, "tabular.solve_threshold must be a finite number, got NaN");
+    let out = deepq(&["train", "cartpole-reinforce", "--quiet", "--out", d, "--set", "reinforce.reward_bound=-inf"]);
+    assert_user_error(&out, "reinforce.reward_bound must be a finite number, got -inf");
+    assert!(!dir.exists(), "nothing is created");
+    let cfgs = tmp("nan-file");
+    std::fs::create_dir_all(&cfgs).unwrap();
+    let f = cfgs.join("inf.toml");
+    let text = "algo = \"tabular_q\"\nenv_id = \"Taxi-v3\"\ntotal_steps = 10\n[tabular]\nalpha = 0.1\ngamma = 0.9\n\
+                exploration = \"random\"\nepsilon_start = 1.0\nepsilon_end = inf\nepsilon_decay_steps = 1\n\
+                test_every = 1\ntest_episodes = 1\n";
+    std::fs::write(&f, text).unwrap();
+    assert_user_error(
+        &deepq(&["train", f.to_str().unwrap(), "--quiet"]),
+        "tabular.epsilon_end must be a finite number",
+    );
+    let _ = std::fs::remove_dir_all(&cfgs);
+}
+
+#[test]
+fn huge_episode_counts_are_rejected_before_anything_runs() {
+    let dir = tmp("huge");
+    let d = dir.to_str().unwrap();
+    let huge = "9223372036854775807";
+    let out = deepq(&["train", "frozenlake", "--quiet", "--out", d, "--set", &format!("eval.episodes={huge}")]);
+    assert_user_error(&out, &format!("eval.episodes must be at most 1000000 episodes, got {huge}"));
+    let out = deepq(&["train", "frozenlake", "--quiet", "--out", d, "--set", &format!("tabular.test_episodes={huge}")]);
+    assert_user_error(&out, "tabular.test_episodes must be at most 1000000");
+    assert!(!dir.exists(), "rejected before the run directory is created");
+    let out = deepq(&["eval", "--random", "CartPole-v1", "--episodes", huge]);
+    assert_user_error(&out, "--episodes must be at most 1000000");
+    assert_user_error(&deepq(&["play", "somewhere", "--episodes", huge]), "--episodes must be at most 1000000");
+}
+
+#[test]
+fn a_locked_run_directory_is_refused_and_a_stale_lock_is_taken_over() {
+    let dir = tmp("lock");
+    let d = dir.to_str().unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+    // This test process holds the lock: it is alive.
+    let me = std::process::id();
+    std::fs::write(dir.join(".lock"), format!("{me}\n")).unwrap();
+    let out = short_tabular(&dir);
+    assert_user_error(&out, &format!("'{d}' is in use by another deepq process (pid {me})"));
+    assert!(!dir.join("config.toml").exists());
+
+    // A lock whose process is gone (no pid is above 2^22 on Linux) is stale: taken over.
+    std::fs::write(dir.join(".lock"), "99999999\n").unwrap();
+    let out = short_tabular(&dir);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stale lock"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.join("summary.json").is_file());
+    assert!(!dir.join(".lock").exists(), "released after the run");
+
+    // The same for a resume: a run that stopped before its first checkpoint, restarted in place.
+    std::fs::remove_file(dir.join("summary.json")).unwrap();
+    std::fs::write(dir.join(".lock"), format!("{me}\n")).unwrap();
+    let out = deepq(&["train", "--resume", d, "--force", "--quiet"]);
+    assert_user_error(&out, "is in use by another deepq process");
+    // A run in progress (config.toml, no checkpoint yet, a live lock) is reported as in use, not
+    // as a run that stopped before its first checkpoint.
+    assert_user_error(&deepq(&["train", "--resume", d, "--quiet"]), "is in use by another deepq process");
+    assert_user_error(&short_tabular(&dir), "is in use by another deepq process");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn out_into_a_folder_that_is_not_a_run_is_refused() {
+    let dir = tmp("foreign");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("metrics.csv"), "someone else's numbers\n").unwrap();
+    assert_user_error(&short_tabular(&dir), "is not empty and is not a deepq run directory");
+    assert_eq!(std::fs::read_to_string(dir.join("metrics.csv")).unwrap(), "someone else's numbers\n");
+    assert_eq!(snapshot(&dir).len(), 1, "nothing added");
+    // An empty folder is fine.
+    std::fs::remove_file(dir.join("metrics.csv")).unwrap();
+    ok(&short_tabular(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_run_stopped_before_its_first_checkpoint_restarts_with_force() {
+    let dir = tmp("restart");
+    let d = dir.to_str().unwrap();
+    ok(&short_tabular(&dir));
+    let first = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    // What a run killed before its first checkpoint leaves: config.toml and logs, no checkpoint,
+    // no summary.
+    std::fs::remove_file(dir.join("summary.json")).unwrap();
+    std::fs::remove_file(dir.join("checkpoints/final.safetensors")).unwrap();
+    std::fs::write(dir.join(".metrics.csv.tmp.99999999.0"), "half").unwrap();
+    let before = snapshot(&dir);
+
+    let out = deepq(&["train", "--resume", d, "--quiet"]);
+    assert_user_error(&out, &format!("restart it from scratch with: deepq train --resume {d} --force"));
+    let out = short_tabular(&dir);
+    assert_user_error(&out, &format!("deepq train --resume {d} --force"));
+    assert_eq!(snapshot(&dir), before, "refusals change nothing");
+
+    ok(&deepq(&["train", "--resume", d, "--force", "--quiet"]));
+    assert!(dir.join("summary.json").is_file() && dir.join("checkpoints/final.safetensors").is_file());
+    assert_eq!(std::fs::read_to_string(dir.join("metrics.csv")).unwrap(), first, "a clean restart, same seed");
+    assert!(!dir.join(".metrics.csv.tmp.99999999.0").exists(), "stale temp files are removed");
+    assert_eq!(std::fs::read_dir(dir.join("tensorboard")).unwrap().count(), 1, "one TensorBoard file");
+
+    // --force never restarts a finished run.
+    let out = deepq(&["train", "--resume", d, "--force", "--quiet"]);
+    assert_user_error(&out, "--force only restarts a run that stopped before its first checkpoint");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn finished_runs_resume_only_to_train_longer() {
+    let dir = tmp("more-steps");
+    let d = dir.to_str().unwrap();
+    ok(&short_dqn(&dir));
+    let before = snapshot(&dir);
+    assert_user_error(&deepq(&["train", "--resume", d]), "is a finished run (summary.json)");
+    let out = deepq(&["train", "--resume", d, "--set", "total_steps=3000"]);
+    assert_user_error(&out, "must be larger than the run's total_steps (3000)");
+    assert_user_error(&deepq(&["train", "--resume", d, "--set", "eval.episodes=1"]), "no --set except total_steps=N");
+    assert_eq!(snapshot(&dir), before, "refusals change nothing");
+
+    // Stale temp files of a killed atomic write are cleaned up on resume.
+    std::fs::write(dir.join("checkpoints/.resume.safetensors.tmp.99999999.3"), "half").unwrap();
+    std::fs::write(dir.join(".summary.json.tmp.99999999.0"), "half").unwrap();
+    ok(&deepq(&["train", "--resume", d, "--quiet", "--set", "total_steps=5000"]));
+    let s = json(&dir.join("summary.json"));
+    let steps = s["env_steps"].as_u64().unwrap();
+    assert!(steps > 3000 && steps <= 5000, "{s}");
+    let cfg = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(cfg.contains("total_steps = 5000"), "{cfg}");
+    assert!(!dir.join("checkpoints/.resume.safetensors.tmp.99999999.3").exists());
+    assert!(!dir.join(".summary.json.tmp.99999999.0").exists());
+    let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    let last_step: u64 = csv.lines().last().unwrap().split(',').next().unwrap().parse().unwrap();
+    assert!(last_step > 3000, "training went on past the old total");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failed_resume_leaves_the_run_directory_as_it_was() {
+    let dir = tmp("bad-resume");
+    let d = dir.to_str().unwrap();
+    ok(&short_dqn(&dir));
+    // A resume checkpoint that loads but whose counters are unreadable: training fails after the
+    // logger was made and before the training loop starts.
+    let resume = dir.join("checkpoints/resume.safetensors");
+    let mut ck = deepq_agents::checkpoint::load(&resume).unwrap();
+    assert!(ck.metadata.contains_key("deepq.resume_state"));
+    ck.metadata.insert("deepq.resume_state".into(), "{".into());
+    let tensors: Vec<_> = ck.tensors.clone().into_iter().collect();
+    deepq_agents::checkpoint::save(&resume, &tensors, &ck.metadata).unwrap();
+    std::fs::write(dir.join("checkpoints/.resume.safetensors.tmp.99999999.3"), "half").unwrap();
+    let before = snapshot(&dir);
+    let out = deepq(&["train", "--resume", d, "--quiet", "--set", "total_steps=5000"]);
+    assert_user_error(&out, "bad resume state");
+    assert_eq!(snapshot(&dir).keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>(), "no file added");
+    for (path, bytes) in &before {
+        assert!(std::fs::read(dir.join(path)).unwrap() == *bytes, "{} was rewritten", path.display());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
