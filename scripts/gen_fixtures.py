@@ -32,7 +32,7 @@ import gymnasium as gym
 import numpy as np
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "crates" / "deepq-env" / "tests" / "fixtures"
-FAMILIES = ("CartPole", "FrozenLake", "Taxi", "CliffWalking")
+FAMILIES = ("CartPole", "FrozenLake", "Taxi", "CliffWalking", "LunarLander")
 STEP_CAP = 300  # longest recorded prefix of an episode without a time limit
 
 

@@ -52,6 +52,29 @@ impl Policy for RandomPolicy {
     }
 }
 
+/// A scripted controller shipped with the environment (Gymnasium's `heuristic` for
+/// `LunarLander-v3`), for `deepq eval --heuristic ENV_ID`.
+pub struct HeuristicPolicy {
+    f: deepq_env::heuristics::Heuristic,
+}
+
+impl HeuristicPolicy {
+    /// The heuristic of `env_id`, or an error naming the ids that have one.
+    pub fn for_env(env_id: &str) -> Result<Self, EnvError> {
+        deepq_env::heuristics::for_id(env_id).map(|f| Self { f }).ok_or_else(|| {
+            let ids = deepq_env::heuristics::ids();
+            let known = if ids.is_empty() { "none in this build".to_string() } else { ids.join(", ") };
+            EnvError::Other(format!("'{env_id}' has no heuristic controller; environments with one: {known}"))
+        })
+    }
+}
+
+impl Policy for HeuristicPolicy {
+    fn act(&mut self, obs: &Obs) -> usize {
+        (self.f)(obs)
+    }
+}
+
 /// A greedy policy from a Q-network (evaluation, `deepq eval`, `deepq play`): the argmax of the
 /// Q-values with the mean weights of noisy layers and, for distributional heads, the
 /// expectation of each action's distribution.
@@ -384,6 +407,16 @@ mod tests {
         let r = evaluate(env.as_mut(), &mut policy, 300, 0).unwrap();
         assert!(r.mean > 17.0 && r.mean < 28.0, "random CartPole mean {}", r.mean);
         assert_eq!(r.returns.len(), 300);
+    }
+
+    #[test]
+    fn lunar_lander_heuristic_baseline_lands() {
+        let mut env = deepq_env::make("LunarLander-v3").unwrap();
+        let mut policy = HeuristicPolicy::for_env("LunarLander-v3").unwrap();
+        let r = evaluate(env.as_mut(), &mut policy, 20, 0).unwrap();
+        assert!(r.mean > 180.0, "heuristic LunarLander mean {}", r.mean);
+        let e = HeuristicPolicy::for_env("CartPole-v1").map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("LunarLander-v3"), "{e}");
     }
 
     /// An env that never ends an episode.

@@ -7,6 +7,7 @@
 
 pub mod env;
 pub mod envs;
+pub mod heuristics;
 pub mod provider;
 pub mod registry;
 pub mod render;

@@ -51,6 +51,22 @@ pub struct EnvKwargs {
     /// `full_game` evaluation protocol sets it to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clip_reward: Option<bool>,
+    /// LunarLander only: gymnasium's `continuous` (only `false` here: deepq's `Env` takes discrete
+    /// actions; `LunarLander::step_continuous` runs the continuous variant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuous: Option<bool>,
+    /// LunarLander only: gravity along y, in (-12, 0) (default -10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gravity: Option<f64>,
+    /// LunarLander only: wind and turbulence while no leg touches the ground (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_wind: Option<bool>,
+    /// LunarLander only: largest wind force (default 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wind_power: Option<f64>,
+    /// LunarLander only: largest turbulence torque (default 1.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turbulence_power: Option<f64>,
 }
 
 impl EnvKwargs {
@@ -69,7 +85,24 @@ impl EnvKwargs {
         .find(|(_, set)| *set)
         .map(|(name, _)| name)
     }
+
+    /// The name of the first LunarLander-only kwarg that is set, if any.
+    pub fn first_lunar_kwarg(&self) -> Option<&'static str> {
+        [
+            ("continuous", self.continuous.is_some()),
+            ("gravity", self.gravity.is_some()),
+            ("enable_wind", self.enable_wind.is_some()),
+            ("wind_power", self.wind_power.is_some()),
+            ("turbulence_power", self.turbulence_power.is_some()),
+        ]
+        .into_iter()
+        .find(|(_, set)| *set)
+        .map(|(name, _)| name)
+    }
 }
+
+/// The Box2D ids, registered with the `box2d` feature.
+const BOX2D_IDS: [&str; 1] = ["LunarLander-v3"];
 
 /// A registered environment id.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +132,9 @@ pub fn specs() -> Vec<EnvSpec> {
         s("CliffWalkingSlippery-v1", None, None, "CliffWalking-v1 with is_slippery=true"),
     ]
     .into_iter()
+    .chain(cfg!(feature = "box2d").then(|| {
+        s("LunarLander-v3", Some(1000), Some(200.0), "lunar landing on Box2D, 8 floats, 4 actions, 1000 steps")
+    }))
     .chain(crate::provider::specs())
     .collect()
 }
@@ -107,6 +143,17 @@ pub fn specs() -> Vec<EnvSpec> {
 pub fn spec(id: &str) -> Result<EnvSpec, EnvError> {
     if let Some(s) = specs().into_iter().find(|s| s.id == id) {
         return Ok(s);
+    }
+    if BOX2D_IDS.contains(&id) {
+        return Err(EnvError::Other(format!(
+            "'{id}' needs the Box2D physics: build deepq-env with its `box2d` feature (on by default; it needs a C++ compiler)"
+        )));
+    }
+    if id == "LunarLanderContinuous-v3" {
+        return Err(EnvError::Other(format!(
+            "'{id}' has continuous actions, which deepq's Env (discrete actions) does not take; \
+             deepq_env::envs::lunar_lander::LunarLander::step_continuous runs that variant"
+        )));
     }
     if crate::provider::looks_like_atari(id) || crate::provider::accepted(id) {
         if !crate::provider::any_registered() {
@@ -138,6 +185,11 @@ pub fn make_with(id: &str, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError>
         )));
     }
     let reject = |name: &str| Err(EnvError::BadKwarg(format!("environment '{id}' does not take the kwarg '{name}'")));
+    if !id.starts_with("LunarLander") {
+        if let Some(name) = kwargs.first_lunar_kwarg() {
+            return reject(name);
+        }
+    }
     let inner: Box<dyn Env> = match id {
         "CartPole-v0" | "CartPole-v1" => {
             if kwargs.map_name.is_some() {
@@ -168,6 +220,29 @@ pub fn make_with(id: &str, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError>
             }
             let default_slippery = id == "CliffWalkingSlippery-v1";
             Box::new(CliffWalking::new(id, kwargs.is_slippery.unwrap_or(default_slippery)))
+        }
+        #[cfg(feature = "box2d")]
+        "LunarLander-v3" => {
+            use crate::envs::lunar_lander::{LunarLander, LunarLanderConfig};
+            if kwargs.map_name.is_some() {
+                return reject("map_name");
+            }
+            if kwargs.is_slippery.is_some() {
+                return reject("is_slippery");
+            }
+            if kwargs.continuous == Some(true) {
+                return Err(EnvError::BadKwarg(format!(
+                    "'{id}' with continuous=true has continuous actions, which deepq's Env (discrete actions) does not take"
+                )));
+            }
+            let d = LunarLanderConfig::default();
+            let config = LunarLanderConfig {
+                gravity: kwargs.gravity.unwrap_or(d.gravity),
+                enable_wind: kwargs.enable_wind.unwrap_or(d.enable_wind),
+                wind_power: kwargs.wind_power.unwrap_or(d.wind_power),
+                turbulence_power: kwargs.turbulence_power.unwrap_or(d.turbulence_power),
+            };
+            Box::new(LunarLander::with_config(id, config)?)
         }
         _ => unreachable!("spec() only returns registered ids"),
     };

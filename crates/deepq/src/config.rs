@@ -146,6 +146,8 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "cartpole-reinforce", toml: include_str!("../presets/cartpole-reinforce.toml") },
     Preset { name: "cartpole-rainbow", toml: include_str!("../presets/cartpole-rainbow.toml") },
     Preset { name: "cartpole-c51", toml: include_str!("../presets/cartpole-c51.toml") },
+    Preset { name: "lunarlander", toml: include_str!("../presets/lunarlander.toml") },
+    Preset { name: "lunarlander-zoo", toml: include_str!("../presets/lunarlander-zoo.toml") },
     Preset { name: "pong-lapan", toml: include_str!("../presets/pong-lapan.toml") },
     Preset { name: "breakout-homework", toml: include_str!("../presets/breakout-homework.toml") },
     Preset { name: "breakout-ram-ucla", toml: include_str!("../presets/breakout-ram-ucla.toml") },
