@@ -12,6 +12,9 @@ use std::time::Instant;
 /// One measured quantity.
 #[derive(Debug, Clone, Serialize)]
 pub struct Measurement {
+    /// A stable identifier (`update.nature_cnn_b32`, `env.cartpole_v1`, ...) for scripts that
+    /// compare runs; the `name` may be reworded, the id is not.
+    pub id: String,
     /// What was measured.
     pub name: String,
     /// The value.
@@ -22,16 +25,27 @@ pub struct Measurement {
     pub iterations: u64,
 }
 
-/// Times `f` for `iters` repetitions after `warmup` untimed ones; returns seconds per call.
+/// Times `f` for `iters` repetitions after `warmup` untimed ones; returns the median seconds
+/// per call (robust to the other processes of a shared machine, and what the PyTorch peer
+/// script reports).
 fn time_per_call(warmup: u64, iters: u64, mut f: impl FnMut()) -> f64 {
     for _ in 0..warmup {
         f();
     }
-    let start = Instant::now();
-    for _ in 0..iters {
-        f();
+    let mut times: Vec<f64> = (0..iters.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        0.5 * (times[n / 2 - 1] + times[n / 2])
     }
-    start.elapsed().as_secs_f64() / iters as f64
 }
 
 fn random_batch(obs_dim: usize, n_actions: usize, batch: usize, seed: u64) -> Batch {
@@ -48,8 +62,8 @@ fn random_batch(obs_dim: usize, n_actions: usize, batch: usize, seed: u64) -> Ba
     }
 }
 
-/// Milliseconds per DQN update (forward, TD target, backward, Adam step) of an MLP.
-pub fn update_time(name: &str, spec: NetSpec, batch_size: usize, double: bool, iters: u64) -> Measurement {
+/// Milliseconds per DQN update (forward, TD target, backward, Adam step; the median of `iters`).
+pub fn update_time(id: &str, name: &str, spec: NetSpec, batch_size: usize, double: bool, iters: u64) -> Measurement {
     let mut cfg = DqnConfig { double, ..DqnConfig::default() };
     cfg.network.hidden = spec.hidden.clone();
     cfg.replay.batch_size = batch_size;
@@ -58,13 +72,13 @@ pub fn update_time(name: &str, spec: NetSpec, batch_size: usize, double: bool, i
     let secs = time_per_call(iters / 10 + 5, iters, || {
         learner.update(&batch, false);
     });
-    Measurement { name: name.into(), value: secs * 1e3, unit: "ms/update", iterations: iters }
+    Measurement { id: id.into(), name: name.into(), value: secs * 1e3, unit: "ms/update", iterations: iters }
 }
 
-/// Milliseconds per update of the Nature DQN CNN (4x84x84 input, batch 32, as in the Atari
-/// presets).
-pub fn nature_cnn_update_time(n_actions: usize, iters: u64) -> Measurement {
-    let spec = NetSpec {
+/// The Nature DQN CNN (Mnih et al. 2015) on 4x84x84 frames: convolutions 32x8x8 stride 4,
+/// 64x4x4 stride 2, 64x3x3 stride 1, then 512 hidden units.
+pub fn nature_cnn_spec(n_actions: usize) -> NetSpec {
+    NetSpec {
         obs_dim: 4 * 84 * 84,
         n_actions,
         hidden: vec![512],
@@ -74,10 +88,49 @@ pub fn nature_cnn_update_time(n_actions: usize, iters: u64) -> Measurement {
         batch_norm: false,
         distributional: None,
         noisy_sigma0: None,
-    };
-    let mut m = update_time("update: Nature CNN 4x84x84, batch 32", spec, 32, false, iters);
-    m.iterations = iters;
-    m
+    }
+}
+
+/// The Practical-RL homework network (preset `breakout-homework`): 4x64x64 frames, 3x3
+/// stride-2 convolutions with 16/32/64 channels, 256 hidden units, dueling head.
+pub fn homework_cnn_spec(n_actions: usize) -> NetSpec {
+    NetSpec {
+        obs_dim: 4 * 64 * 64,
+        n_actions,
+        hidden: vec![256],
+        dueling: true,
+        input_shape: vec![4, 64, 64],
+        conv: vec![ConvSpec(16, 3, 2), ConvSpec(32, 3, 2), ConvSpec(64, 3, 2)],
+        batch_norm: false,
+        distributional: None,
+        noisy_sigma0: None,
+    }
+}
+
+/// Milliseconds per update of the Nature DQN CNN (4x84x84 input, batch 32, as in the Atari
+/// presets and the PyTorch peer benchmark), id `update.nature_cnn_b32`.
+pub fn nature_cnn_update_time(n_actions: usize, iters: u64) -> Measurement {
+    update_time(
+        "update.nature_cnn_b32",
+        "update: Nature CNN 4x84x84, batch 32",
+        nature_cnn_spec(n_actions),
+        32,
+        false,
+        iters,
+    )
+}
+
+/// Milliseconds per update of the homework network (batch 16, Double DQN, as in its preset),
+/// id `update.homework_cnn_b16`.
+pub fn homework_cnn_update_time(iters: u64) -> Measurement {
+    update_time(
+        "update.homework_cnn_b16",
+        "update: homework CNN 4x64x64, dueling, batch 16, double (breakout-homework)",
+        homework_cnn_spec(4),
+        16,
+        true,
+        iters,
+    )
 }
 
 /// The tutorial's CNN (three 5x5 stride-2 convolutions with 16/32/32 channels, each with
@@ -96,29 +149,102 @@ pub fn tutorial_cnn_spec(channels: usize, hidden: Vec<usize>, batch_norm: bool) 
     }
 }
 
-/// The `pixels` suite of `deepq bench`: CNN update times of the CartPole-from-pixels presets and
-/// the screen pipeline's env steps per second.
-pub fn pixel_suite(quick: bool) -> Result<Vec<Measurement>, EnvError> {
+/// One benchmark of a suite: its stable id and how to run it (`quick`: fewer iterations).
+pub struct Entry {
+    /// The id of the measurement it produces.
+    pub id: &'static str,
+    /// Runs it.
+    pub run: Box<dyn Fn(bool) -> Result<Measurement, EnvError>>,
+}
+
+impl Entry {
+    /// An entry.
+    pub fn new(id: &'static str, run: impl Fn(bool) -> Result<Measurement, EnvError> + 'static) -> Self {
+        Self { id, run: Box::new(run) }
+    }
+}
+
+/// Runs the entries in order (denormals flushed to zero, as in training).
+pub fn run_entries(entries: &[Entry], quick: bool) -> Result<Vec<Measurement>, EnvError> {
     crate::util::flush_denormals_to_zero();
-    let k = if quick { 10 } else { 1 };
-    Ok(vec![
-        update_time(
-            "update: tutorial CNN 3x40x90 + BatchNorm, batch 128 (cartpole-pixels-tutorial)",
-            tutorial_cnn_spec(3, vec![], true),
-            128,
-            false,
-            30 / k,
-        ),
-        update_time(
-            "update: CNN 2x40x90 (ink), hidden 64, dueling, batch 32, double (cartpole-pixels)",
-            NetSpec { dueling: true, ..tutorial_cnn_spec(2, vec![64], false) },
-            32,
-            true,
-            100 / k,
-        ),
-        wrapped_env_steps_per_second("CartPole-v0", Some("tutorial_screen_diff"), 3000 / k)?,
-        wrapped_env_steps_per_second("CartPole-v0", Some("tutorial_screen_ink"), 3000 / k)?,
-    ])
+    entries.iter().map(|e| (e.run)(quick)).collect()
+}
+
+/// Divides an iteration count for quick runs (at least 3 iterations remain).
+fn iters(full: u64, quick: bool, div: u64) -> u64 {
+    if quick {
+        (full / div).max(3)
+    } else {
+        full
+    }
+}
+
+/// The CNN updates without Atari (`deepq bench cnn`): the Nature CNN, the homework network and
+/// the two CartPole-from-pixels networks.
+pub fn cnn_entries() -> Vec<Entry> {
+    vec![
+        Entry::new("update.nature_cnn_b32", |q| Ok(nature_cnn_update_time(6, iters(40, q, 10)))),
+        Entry::new("update.homework_cnn_b16", |q| Ok(homework_cnn_update_time(iters(200, q, 20)))),
+        Entry::new("update.tutorial_cnn_b128", |q| Ok(tutorial_update(iters(30, q, 10)))),
+        Entry::new("update.pixels_cnn_b32", |q| Ok(pixels_update(iters(100, q, 10)))),
+    ]
+}
+
+fn tutorial_update(iters: u64) -> Measurement {
+    update_time(
+        "update.tutorial_cnn_b128",
+        "update: tutorial CNN 3x40x90 + BatchNorm, batch 128 (cartpole-pixels-tutorial)",
+        tutorial_cnn_spec(3, vec![], true),
+        128,
+        false,
+        iters,
+    )
+}
+
+fn pixels_update(iters: u64) -> Measurement {
+    update_time(
+        "update.pixels_cnn_b32",
+        "update: CNN 2x40x90 (ink), hidden 64, dueling, batch 32, double (cartpole-pixels)",
+        NetSpec { dueling: true, ..tutorial_cnn_spec(2, vec![64], false) },
+        32,
+        true,
+        iters,
+    )
+}
+
+/// The `pixels` suite of `deepq bench`: the CartPole-from-pixels CNN updates and the screen
+/// pipelines' env steps per second.
+pub fn pixel_entries() -> Vec<Entry> {
+    vec![
+        Entry::new("update.tutorial_cnn_b128", |q| Ok(tutorial_update(iters(30, q, 10)))),
+        Entry::new("update.pixels_cnn_b32", |q| Ok(pixels_update(iters(100, q, 10)))),
+        Entry::new("env.cartpole_v0_screen_diff", |q| {
+            wrapped_env_steps_per_second(
+                "env.cartpole_v0_screen_diff",
+                "CartPole-v0",
+                Some("tutorial_screen_diff"),
+                iters(3000, q, 10),
+            )
+        }),
+        Entry::new("env.cartpole_v0_screen_ink", |q| {
+            wrapped_env_steps_per_second(
+                "env.cartpole_v0_screen_ink",
+                "CartPole-v0",
+                Some("tutorial_screen_ink"),
+                iters(3000, q, 10),
+            )
+        }),
+    ]
+}
+
+/// The `pixels` suite of `deepq bench`.
+pub fn pixel_suite(quick: bool) -> Result<Vec<Measurement>, EnvError> {
+    run_entries(&pixel_entries(), quick)
+}
+
+/// The `cnn` suite of `deepq bench`.
+pub fn cnn_suite(quick: bool) -> Result<Vec<Measurement>, EnvError> {
+    run_entries(&cnn_entries(), quick)
 }
 
 /// Times `f` (one call = `per_call` units) for about `secs` seconds; returns units per second.
@@ -141,17 +267,28 @@ pub fn action_latency(spec: NetSpec, iters: u64) -> Measurement {
     let secs = time_per_call(200, iters, || {
         std::hint::black_box(crate::util::argmax(&learner.q_values(&obs)));
     });
-    Measurement { name: "greedy action, MLP 4-64-64-2".into(), value: secs * 1e6, unit: "us/action", iterations: iters }
+    Measurement {
+        id: "act.cartpole_mlp".into(),
+        name: "greedy action, MLP 4-64-64-2".into(),
+        value: secs * 1e6,
+        unit: "us/action",
+        iterations: iters,
+    }
 }
 
 /// Env steps per second of `env_id` under random actions (resets included).
-pub fn env_steps_per_second(env_id: &str, steps: u64) -> Result<Measurement, EnvError> {
-    wrapped_env_steps_per_second(env_id, None, steps)
+pub fn env_steps_per_second(id: &str, env_id: &str, steps: u64) -> Result<Measurement, EnvError> {
+    wrapped_env_steps_per_second(id, env_id, None, steps)
 }
 
 /// Env steps per second with random actions, optionally through an observation `wrapper`
 /// (e.g. `tutorial_screen_diff`: render + crop + resize on every step).
-pub fn wrapped_env_steps_per_second(env_id: &str, wrapper: Option<&str>, steps: u64) -> Result<Measurement, EnvError> {
+pub fn wrapped_env_steps_per_second(
+    id: &str,
+    env_id: &str,
+    wrapper: Option<&str>,
+    steps: u64,
+) -> Result<Measurement, EnvError> {
     let kwargs = deepq_env::EnvKwargs { wrapper: wrapper.map(str::to_string), ..Default::default() };
     let mut env = deepq_env::make_with(env_id, &kwargs)?;
     let n = env.n_actions();
@@ -166,6 +303,7 @@ pub fn wrapped_env_steps_per_second(env_id: &str, wrapper: Option<&str>, steps: 
     }
     let sps = steps as f64 / start.elapsed().as_secs_f64();
     Ok(Measurement {
+        id: id.into(),
         name: match wrapper {
             None => format!("{env_id} env steps (random actions)"),
             Some(w) => format!("{env_id} + {w} env steps (random actions)"),
@@ -197,6 +335,7 @@ pub fn replay_sample_time(capacity: usize, obs_dim: usize, batch: usize, iters: 
     let mut out = Batch::default();
     let secs = time_per_call(100, iters, || buf.sample_into(batch, 1.0, &mut rng, &mut out));
     Measurement {
+        id: format!("replay.sample_b{batch}"),
         name: format!("replay sample {batch} of {capacity} (obs {obs_dim})"),
         value: secs * 1e6,
         unit: "us/batch",
@@ -204,32 +343,61 @@ pub fn replay_sample_time(capacity: usize, obs_dim: usize, batch: usize, iters: 
     }
 }
 
+/// The standard (`core`) suite of `deepq bench`: MLP updates, acting, CartPole, replay.
+pub fn core_entries() -> Vec<Entry> {
+    let mlp = |obs_dim, n_actions, hidden: &[usize]| NetSpec::mlp(obs_dim, n_actions, hidden, false);
+    vec![
+        Entry::new("update.cartpole_mlp_b64", move |q| {
+            Ok(update_time(
+                "update.cartpole_mlp_b64",
+                "update: deepq cartpole preset, MLP 4-64-64-2, batch 64, double",
+                mlp(4, 2, &[64, 64]),
+                64,
+                true,
+                iters(4000, q, 20),
+            ))
+        }),
+        Entry::new("update.cleanrl_mlp_b128", move |q| {
+            Ok(update_time(
+                "update.cleanrl_mlp_b128",
+                "update: CleanRL, MLP 4-120-84-2, batch 128",
+                mlp(4, 2, &[120, 84]),
+                128,
+                false,
+                iters(3000, q, 20),
+            ))
+        }),
+        Entry::new("update.zoo_mlp_b64", move |q| {
+            Ok(update_time(
+                "update.zoo_mlp_b64",
+                "update: RL-Zoo, MLP 4-256-256-2, batch 64",
+                mlp(4, 2, &[256, 256]),
+                64,
+                false,
+                iters(1000, q, 20),
+            ))
+        }),
+        Entry::new("update.lunar_mlp_b128", move |q| {
+            Ok(update_time(
+                "update.lunar_mlp_b128",
+                "update: LunarLander-size, MLP 8-256-256-4, batch 128",
+                mlp(8, 4, &[256, 256]),
+                128,
+                false,
+                iters(500, q, 20),
+            ))
+        }),
+        Entry::new("act.cartpole_mlp", move |q| Ok(action_latency(mlp(4, 2, &[64, 64]), iters(20_000, q, 20)))),
+        Entry::new("env.cartpole_v1", |q| {
+            env_steps_per_second("env.cartpole_v1", "CartPole-v1", iters(2_000_000, q, 20))
+        }),
+        Entry::new("replay.sample_b128", |q| Ok(replay_sample_time(100_000, 4, 128, iters(20_000, q, 20)))),
+    ]
+}
+
 /// The standard suite of `deepq bench`; `quick` runs fewer iterations (for tests).
 pub fn standard_suite(quick: bool) -> Result<Vec<Measurement>, EnvError> {
-    crate::util::flush_denormals_to_zero();
-    let k = if quick { 20 } else { 1 };
-    let mlp = |obs_dim, n_actions, hidden: &[usize]| NetSpec::mlp(obs_dim, n_actions, hidden, false);
-    Ok(vec![
-        update_time(
-            "update: deepq cartpole preset, MLP 4-64-64-2, batch 64, double",
-            mlp(4, 2, &[64, 64]),
-            64,
-            true,
-            4000 / k,
-        ),
-        update_time("update: CleanRL, MLP 4-120-84-2, batch 128", mlp(4, 2, &[120, 84]), 128, false, 3000 / k),
-        update_time("update: RL-Zoo, MLP 4-256-256-2, batch 64", mlp(4, 2, &[256, 256]), 64, false, 1000 / k),
-        update_time(
-            "update: LunarLander-size, MLP 8-256-256-4, batch 128",
-            mlp(8, 4, &[256, 256]),
-            128,
-            false,
-            500 / k,
-        ),
-        action_latency(mlp(4, 2, &[64, 64]), 20_000 / k),
-        env_steps_per_second("CartPole-v1", 2_000_000 / k)?,
-        replay_sample_time(100_000, 4, 128, 20_000 / k),
-    ])
+    run_entries(&core_entries(), quick)
 }
 
 #[cfg(test)]
@@ -246,5 +414,25 @@ mod tests {
         let m = super::pixel_suite(true).unwrap();
         assert_eq!(m.len(), 4);
         assert!(m.iter().all(|x| x.value > 0.0 && x.value.is_finite()), "{m:?}");
+    }
+
+    #[test]
+    fn entries_produce_the_measurement_of_their_id_and_ids_are_unique() {
+        let all: Vec<_> =
+            [super::core_entries(), super::pixel_entries(), super::cnn_entries()].into_iter().flatten().collect();
+        let mut seen = std::collections::HashMap::new();
+        for e in &all {
+            seen.entry(e.id).or_insert(0);
+        }
+        // Suites may share an entry (pixels and cnn both time the CartPole CNNs), with one id.
+        assert!(seen.contains_key("update.nature_cnn_b32") && seen.contains_key("update.homework_cnn_b16"));
+        assert!(seen.contains_key("update.cleanrl_mlp_b128") && seen.contains_key("update.zoo_mlp_b64"));
+        let core = super::standard_suite(true).unwrap();
+        for (e, m) in super::core_entries().iter().zip(&core) {
+            assert_eq!(e.id, m.id);
+        }
+        let hw = super::homework_cnn_update_time(3);
+        assert_eq!(hw.id, "update.homework_cnn_b16");
+        assert!(hw.value > 0.0);
     }
 }

@@ -4,6 +4,7 @@
 //! ([`noisy`]). [`params`] holds the parameter plumbing (named export, loading, Polyak
 //! averaging) and [`distributional`] the C51 support and projection.
 
+pub mod conv;
 pub mod distributional;
 pub mod noisy;
 pub mod params;
@@ -326,11 +327,10 @@ impl QNetwork {
             let [c, height, width] = self.input_shape[..] else { unreachable!("checked by NetSpec::features") };
             let mut img = h.reshape([batch, c, height, width]);
             for (i, conv) in self.convs.iter().enumerate() {
-                img = conv_forward(conv, img);
-                if let Some(norm) = self.norms.get(i) {
-                    img = norm.forward(img);
-                }
-                img = relu(img);
+                img = match self.norms.get(i) {
+                    Some(norm) => relu(norm.forward(conv_forward(conv, img, false))),
+                    None => conv_forward(conv, img, true),
+                };
             }
             h = img.flatten(1, 3);
         }
@@ -362,11 +362,39 @@ const FLEX_SMALL_CHANNEL_LIMIT: usize = 4;
 /// Output channels up to which that slow loop is chosen.
 const FLEX_SMALL_CHANNEL_OUT_LIMIT: usize = 16;
 
-/// `conv.forward(img)`, computed through the gemm path for few-channel inputs (RGB screens):
-/// the input and the weight are zero-padded to `FLEX_SMALL_CHANNEL_LIMIT + 1` channels, which
-/// leaves the result and the weight gradient unchanged (the extra channels are zeros).
-/// Measured on the tutorial CNN update (3x40x90, batch 128): 250 ms -> 200 ms (BENCHMARKS.md).
-fn conv_forward(conv: &Conv2d, img: Tensor<4>) -> Tensor<4> {
+/// `conv.forward(img)`, followed by a ReLU when `relu`.
+///
+/// On the CPU (burn's flex backend, with or without autodiff) the convolutions of these
+/// networks (square kernel, no padding, bias) run as [`conv::conv2d_valid`]: im2col + gemm per
+/// group of samples with the bias and ReLU fused in, and a handwritten backward pass that skips
+/// the observation's gradient (BENCHMARKS.md, "Speed"). Elsewhere burn's convolution runs,
+/// with few-channel inputs (RGB screens) zero-padded to `FLEX_SMALL_CHANNEL_LIMIT + 1`
+/// channels, which leaves the result and the weight gradient unchanged and avoids flex's slow
+/// direct loop.
+fn conv_forward(conv: &Conv2d, img: Tensor<4>, relu: bool) -> Tensor<4> {
+    let [_, _, kh, kw] = conv.weight.dims();
+    let stride = conv.stride[0];
+    let fused = conv.groups == 1
+        && conv.stride[1] == stride
+        && conv.dilation == [1, 1]
+        && kh == kw
+        && matches!(conv.padding, burn::nn::PaddingConfig2d::Valid)
+        && conv.bias.is_some()
+        && conv::applies(&img, &conv.weight.val(), stride);
+    if fused {
+        let bias = conv.bias.as_ref().expect("checked above").val();
+        return conv::conv2d_valid(img, conv.weight.val(), bias, stride, relu);
+    }
+    let out = burn_conv_forward(conv, img);
+    if relu {
+        burn::tensor::activation::relu(out)
+    } else {
+        out
+    }
+}
+
+/// `conv.forward(img)` by burn, routing few-channel inputs around flex's slow direct loop.
+fn burn_conv_forward(conv: &Conv2d, img: Tensor<4>) -> Tensor<4> {
     let [batch, channels, height, width] = img.dims();
     let [out_channels, ..] = conv.weight.dims();
     let slow_path = conv.groups == 1
@@ -411,7 +439,7 @@ mod tests {
         let n = 2 * 3 * 11 * 13;
         let x = Tensor::<1>::from_data(TensorData::new((0..n).map(|i| (i as f32 * 0.37).sin()).collect(), [n]), &d)
             .reshape([2, 3, 11, 13]);
-        let fast = conv_forward(&conv, x.clone());
+        let fast = burn_conv_forward(&conv, x.clone());
         let plain = conv.forward(x);
         assert_eq!(fast.dims(), [2, 16, 4, 5]);
         let diff = (fast.clone() - plain.clone()).abs().max().into_scalar::<f32>();
