@@ -3,7 +3,7 @@
 use anyhow::{anyhow, bail, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::dqn::{GreedyPolicy, ObsEncoder};
-use deepq_agents::policy::{evaluate_with, EvalOptions, Policy, Protocol, RandomPolicy};
+use deepq_agents::policy::{evaluate_with, EvalOptions, HeuristicPolicy, Policy, Protocol, RandomPolicy};
 use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,9 @@ pub struct EvalArgs {
     /// Evaluate the uniformly random agent on this environment id instead.
     #[arg(long, value_name = "ENV_ID", conflicts_with = "target")]
     pub random: Option<String>,
+    /// Evaluate the environment's scripted heuristic controller (LunarLander-v3) instead.
+    #[arg(long, value_name = "ENV_ID", conflicts_with_all = ["target", "random"])]
+    pub heuristic: Option<String>,
     /// Number of episodes (default: the protocol's, else 100).
     #[arg(long)]
     pub episodes: Option<usize>,
@@ -61,8 +64,20 @@ pub fn parse_protocol(name: &str) -> Result<Protocol> {
 
 /// Runs `deepq eval`: prints the mean, spread and length of greedy (or random) episodes.
 pub fn run(args: EvalArgs) -> Result<()> {
-    let EvalArgs { target, random, episodes, seed, json, record, protocol, epsilon, max_steps, wrapper, action_repeat } =
-        args;
+    let EvalArgs {
+        target,
+        random,
+        heuristic,
+        episodes,
+        seed,
+        json,
+        record,
+        protocol,
+        epsilon,
+        max_steps,
+        wrapper,
+        action_repeat,
+    } = args;
     let protocol_arg = parse_protocol(&protocol)?;
     if !(0.0..=1.0).contains(&epsilon) {
         bail!("--epsilon must be in [0, 1], got {epsilon}");
@@ -71,7 +86,14 @@ pub fn run(args: EvalArgs) -> Result<()> {
         bail!("--max-steps must be at least 1");
     }
     let (env_id, kwargs, mut policy, seed, label): (String, EnvKwargs, Box<dyn Policy>, u64, String) =
-        match (target, random) {
+        match (target, random.or(heuristic.clone())) {
+            (None, Some(env_id)) if heuristic.is_some() => (
+                env_id.clone(),
+                EnvKwargs::default(),
+                Box::new(HeuristicPolicy::for_env(&env_id)?),
+                seed.unwrap_or(0),
+                "heuristic".into(),
+            ),
             (None, Some(env_id)) => {
                 let kwargs = EnvKwargs { wrapper, ..EnvKwargs::default() };
                 let env = deepq_env::make_with(&env_id, &kwargs)?;
@@ -97,6 +119,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 seed,
                 action_repeat,
             )),
+            "heuristic" => Box::new(HeuristicPolicy::for_env(&env_id)?),
             _ => load_policy(Path::new(&label))?.0,
         };
         let opts = crate::commands::play::PlayOptions { episodes, seed, record: Some(path), fps: 30.0, verbose: false };
