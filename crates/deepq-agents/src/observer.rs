@@ -16,6 +16,35 @@ pub struct EpisodeRecord {
     pub scalars: Vec<f64>,
 }
 
+/// What a training loop is doing, for the progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Acting only: the replay memory is filling before learning starts.
+    Filling,
+    /// Acting and learning.
+    Learning,
+}
+
+/// A snapshot of a training loop's counters, sent every few hundred env steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProgressInfo {
+    /// Env steps taken (in the whole run, including before a resume).
+    pub step: u64,
+    /// Gradient updates made (in the whole run).
+    pub updates: u64,
+    /// The current exploration rate, when the algorithm has one.
+    pub epsilon: Option<f64>,
+    /// What the loop is doing.
+    pub phase: Phase,
+}
+
+impl ProgressInfo {
+    /// A snapshot of a loop that learns from its first step and has no exploration rate.
+    pub fn learning(step: u64, updates: u64) -> Self {
+        Self { step, updates, epsilon: None, phase: Phase::Learning }
+    }
+}
+
 /// Receives a training run's events.
 pub trait Observer {
     /// Called once before training with the names of the per-episode algorithm scalars.
@@ -25,7 +54,7 @@ pub trait Observer {
     /// Called for scalars that are not per-episode (periodic evaluations, test rewards).
     fn on_scalar(&mut self, _tag: &str, _value: f64, _step: u64) {}
     /// Called every few hundred env steps so a progress bar can move.
-    fn on_progress(&mut self, _step: u64) {}
+    fn on_progress(&mut self, _info: &ProgressInfo) {}
     /// Polled by the loop: `true` asks it to stop cleanly (Ctrl-C).
     fn stop_requested(&self) -> bool {
         false

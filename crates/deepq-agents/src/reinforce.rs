@@ -10,7 +10,7 @@
 use crate::checkpoint;
 use crate::common::{AgentError, ControlConfig, ObsEncoder, Outcome, RunControl, RunSpec, Trainee};
 use crate::nets::{named_params, NetSpec, QNetwork};
-use crate::observer::{EpisodeRecord, Observer};
+use crate::observer::{EpisodeRecord, Observer, ProgressInfo};
 use crate::policy::{GreedyPolicy, Policy};
 use crate::util::{flush_denormals_to_zero, rng_for};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
@@ -214,7 +214,7 @@ pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<Outc
                 break 'training;
             }
         }
-        control.observer().on_progress(env_steps);
+        control.observer().on_progress(&ProgressInfo::learning(env_steps, updates));
 
         // 3. One policy-gradient step on the batch.
         if cfg.normalize_returns {
@@ -246,7 +246,7 @@ pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<Outc
         policy = optim.step(cfg.lr, policy, grads);
         updates += 1;
     }
-    control.observer().on_progress(env_steps);
+    control.observer().on_progress(&ProgressInfo::learning(env_steps, updates));
     let final_checkpoint = match spec.checkpoint("final") {
         Some(path) => {
             checkpoint::save(&path, &named_params(&policy), &meta.with_step(env_steps))?;

@@ -4,7 +4,7 @@
 //! `test_episodes` greedy episodes on a separate test env; solved when the test mean is strictly
 //! above `solve_threshold`. Also [`value_iteration`], whose exact solution checks the learner.
 
-use crate::observer::{EpisodeRecord, Observer};
+use crate::observer::{EpisodeRecord, Observer, ProgressInfo};
 use crate::policy::{evaluate, Policy};
 use crate::util::rng_for;
 use deepq_env::{make_with, EnvError, EnvKwargs, Obs};
@@ -214,10 +214,10 @@ pub fn train(
             }
         }
         if step.is_multiple_of(256) {
-            observer.on_progress(step);
+            observer.on_progress(&ProgressInfo { epsilon: Some(epsilon), ..ProgressInfo::learning(step, step) });
         }
     }
-    observer.on_progress(step);
+    observer.on_progress(&ProgressInfo::learning(step, step));
     Ok(TabularOutcome { q, env_steps: step, episodes: episode, solved_at_step, best_test_reward })
 }
 

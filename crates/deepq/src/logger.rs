@@ -3,7 +3,7 @@
 
 use crate::progress::{Progress, ProgressMode};
 use anyhow::{Context, Result};
-use deepq_agents::observer::{EpisodeRecord, Observer};
+use deepq_agents::observer::{EpisodeRecord, Observer, ProgressInfo};
 use deepq_log::{plot_returns, plot_series, CsvLogger, TensorBoardWriter};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,12 @@ pub struct RunLogger {
     interrupted: Arc<AtomicBool>,
     scalar_names: Vec<&'static str>,
     returns: Vec<(u64, f64)>,
+    /// Full-game scores of Atari runs (the `game_return` scalar), in order.
+    game_returns: Vec<f64>,
+    /// The best 100-episode mean so far (of game scores on Atari), for the "best mean" line.
+    best_mean: Option<f64>,
+    /// The best mean last announced, and when (progress clock seconds).
+    best_printed: Option<(f64, f64)>,
     episode_scalars: Vec<Vec<(f64, f64)>>,
     other_scalars: BTreeMap<String, Vec<(f64, f64)>>,
     last_step: u64,
@@ -53,6 +59,9 @@ impl RunLogger {
             interrupted,
             scalar_names: Vec::new(),
             returns: Vec::new(),
+            game_returns: Vec::new(),
+            best_mean: None,
+            best_printed: None,
             episode_scalars: Vec::new(),
             other_scalars: BTreeMap::new(),
             last_step: 0,
@@ -78,6 +87,59 @@ impl RunLogger {
         }
         let tail = &self.returns[self.returns.len().saturating_sub(100)..];
         Some(tail.iter().map(|r| r.1).sum::<f64>() / tail.len() as f64)
+    }
+
+    /// Mean full-game score of the last 100 games (Atari runs only).
+    pub fn recent_game_mean(&self) -> Option<f64> {
+        let tail = &self.game_returns[self.game_returns.len().saturating_sub(100)..];
+        (!tail.is_empty()).then(|| tail.iter().sum::<f64>() / tail.len() as f64)
+    }
+
+    /// The score part of the progress display.
+    fn scores_text(&self) -> String {
+        let mut text = format!("ep {}", self.returns.len());
+        if let Some(m) = self.recent_mean() {
+            text += &format!(" mean100 {m:.2}");
+        }
+        if let Some(g) = self.recent_game_mean() {
+            text += &format!(" game100 {g:.2} ({} games)", self.game_returns.len());
+        }
+        text
+    }
+
+    /// Prints a line when the headline mean (of full games on Atari, else of training episodes)
+    /// beats its best, once at least 10 episodes are in it (at most one line per 10 s).
+    fn announce_best_mean(&mut self, step: u64) {
+        let (mean, count, what) = match self.recent_game_mean() {
+            Some(g) => (g, self.game_returns.len(), "game score"),
+            None if self.game_index().is_some() => return,
+            None => match self.recent_mean() {
+                Some(m) => (m, self.returns.len(), "return"),
+                None => return,
+            },
+        };
+        if count < 10 {
+            return;
+        }
+        if self.best_mean.is_some_and(|best| mean <= best) {
+            return;
+        }
+        self.best_mean = Some(mean);
+        // At most one line per 10 s: from the best last printed to the best now.
+        let now = self.progress.elapsed_secs();
+        match self.best_printed {
+            None => self.best_printed = Some((mean, now)),
+            Some((shown, at)) if now - at >= 10.0 => {
+                self.best_printed = Some((mean, now));
+                self.say(&format!("best mean {what} (last {}) {shown:.3} -> {mean:.3} at step {step}", count.min(100)));
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// The column of the full-game score among the episode scalars (Atari runs).
+    fn game_index(&self) -> Option<usize> {
+        self.scalar_names.iter().position(|n| *n == "game_return")
     }
 
     /// Writes `bytes` to `path` (atomically) when training begins, not before: for files that
@@ -168,6 +230,9 @@ impl RunLogger {
             for (series, v) in self.episode_scalars.iter_mut().zip(&cols[4..]) {
                 series.push((cols[0], *v));
             }
+            if let Some(g) = self.game_index().and_then(|i| cols.get(4 + i)).filter(|g| g.is_finite()) {
+                self.game_returns.push(*g);
+            }
         }
     }
 }
@@ -237,6 +302,19 @@ impl Observer for RunLogger {
         if let Some(m) = self.recent_mean() {
             tb_values.push(("episode/return_mean100", m));
         }
+        if let Some(g) = self.game_index().and_then(|i| rec.scalars.get(i)).filter(|g| g.is_finite()) {
+            self.game_returns.push(*g);
+            if let Some(m) = self.recent_game_mean() {
+                tb_values.push(("episode/game_return_mean100", m));
+            }
+        }
+        // Lapan's speed scalars: the measured throughput when the episode ended.
+        if let Some(sps) = self.progress.steps_per_sec() {
+            tb_values.push(("perf/steps_per_sec", sps));
+        }
+        if let Some(ups) = self.progress.updates_per_sec() {
+            tb_values.push(("perf/updates_per_sec", ups));
+        }
         if let Some(Err(e)) = self.tb.as_mut().map(|tb| tb.scalars(&tb_values, step)) {
             self.note_error("cannot write TensorBoard events", e);
         }
@@ -244,7 +322,9 @@ impl Observer for RunLogger {
             series.push((rec.step as f64, *v));
         }
         self.last_step = rec.step;
-        self.progress.update(rec.step, self.recent_mean(), rec.episode);
+        self.announce_best_mean(rec.step);
+        let scores = self.scores_text();
+        self.progress.set_scores(rec.step, scores);
     }
 
     fn on_scalar(&mut self, tag: &str, value: f64, step: u64) {
@@ -254,9 +334,8 @@ impl Observer for RunLogger {
         self.other_scalars.entry(tag.to_string()).or_default().push((step as f64, value));
     }
 
-    fn on_progress(&mut self, step: u64) {
-        let episodes = self.returns.len() as u64;
-        self.progress.update(step, self.recent_mean(), episodes);
+    fn on_progress(&mut self, info: &ProgressInfo) {
+        self.progress.update(info);
     }
 
     fn stop_requested(&self) -> bool {

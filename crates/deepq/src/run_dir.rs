@@ -400,9 +400,9 @@ pub struct Summary {
     pub episodes: u64,
     /// Learner updates.
     pub updates: u64,
-    /// Wall-clock training time (excluding the final evaluation).
+    /// Wall-clock training time of this session (excluding the final evaluation).
     pub wall_seconds: f64,
-    /// Env steps per second.
+    /// Env steps per second of this session (a resumed run counts the steps since its resume).
     pub sps: f64,
     /// The solve threshold, if any.
     pub threshold: Option<f64>,

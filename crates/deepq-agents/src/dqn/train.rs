@@ -11,7 +11,7 @@ use super::saving::{save_policy, save_resume, CheckpointMeta, ResumeState};
 use crate::checkpoint::{self, CheckpointError};
 use crate::common::{AgentError, ObsEncoder, Outcome, RunControl, RunSpec, Trainee};
 use crate::nets::NetSpec;
-use crate::observer::{EpisodeRecord, Observer};
+use crate::observer::{EpisodeRecord, Observer, Phase, ProgressInfo};
 use crate::policy::{GreedyPolicy, Policy};
 use crate::replay::{self, Batch, Replay, Transition};
 use crate::util::{flush_denormals_to_zero, rng_for};
@@ -234,16 +234,24 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
             write_checkpoints(spec, &learner, replay.as_ref(), &st, cfg, &meta, "last")?;
         }
         if st.step.is_multiple_of(500) {
-            control.observer().on_progress(st.step);
+            control.observer().on_progress(&progress_info(&st, cfg, epsilon));
         }
         if control.finished() {
             break;
         }
     }
-    control.observer().on_progress(st.step);
+    let epsilon = cfg.exploration.value(st.step, st.episode, spec.total_steps);
+    control.observer().on_progress(&progress_info(&st, cfg, epsilon));
     st.control = control.state().clone();
     let final_checkpoint = write_checkpoints(spec, &learner, replay.as_ref(), &st, cfg, &meta, "final")?;
     Ok(control.finish(st.step, st.episode, st.updates, final_checkpoint))
+}
+
+/// The loop's counters for the progress display (no epsilon under noisy exploration).
+fn progress_info(st: &ResumeState, cfg: &DqnConfig, epsilon: f64) -> ProgressInfo {
+    let phase = if st.step > cfg.learning_starts { Phase::Learning } else { Phase::Filling };
+    let epsilon = (!cfg.network.noisy || epsilon > 0.0).then_some(epsilon);
+    ProgressInfo { step: st.step, updates: st.updates, epsilon, phase }
 }
 
 /// Writes the policy checkpoint `name` and the resume checkpoint; returns the policy's path.

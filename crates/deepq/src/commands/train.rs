@@ -94,7 +94,11 @@ pub fn run(args: TrainArgs) -> Result<()> {
     // The logs and plots are written even when training failed (e.g. a NaN loss), but not when
     // it never began (e.g. a checkpoint that does not fit): then the directory is left as it was.
     let finished = logger.finish();
-    let summary = result?;
+    let mut summary = result?;
+    if let Some(from) = resume_step {
+        // This session's speed: the steps before the resume took another session's time.
+        summary.sps = summary.env_steps.saturating_sub(from) as f64 / summary.wall_seconds.max(1e-9);
+    }
     finished?;
     run_dir::write_summary(&dir, &summary)?;
     report(&summary, &dir, args.quiet);
