@@ -2,6 +2,7 @@
 
 use crate::env::AtariEnv;
 use crate::games::parse_id;
+use crate::wrappers::FireEvery;
 use crate::{make_atari_stack, StackKind};
 use deepq_env::wrappers::TimeLimit;
 use deepq_env::{Env, EnvError, EnvKwargs, EnvProvider, EnvSpec};
@@ -9,6 +10,20 @@ use deepq_env::{Env, EnvError, EnvKwargs, EnvProvider, EnvSpec};
 /// Serves the Atari ids (`ALE/<Game>-v5`, `<Game>NoFrameskip-v4`, their `-ram` variants) to
 /// the deepq-env registry.
 pub struct AtariProvider;
+
+/// Adds [`FireEvery`] to `env` after checking that the game's action 1 is FIRE.
+fn with_fire_every(id: &str, kwargs: &EnvKwargs, env: Box<dyn Env>, period: usize) -> Result<Box<dyn Env>, EnvError> {
+    let probe_kwargs = EnvKwargs {
+        rom_dir: kwargs.rom_dir.clone(),
+        full_action_space: kwargs.full_action_space,
+        ..EnvKwargs::default()
+    };
+    let probe = AtariEnv::make(id, &probe_kwargs)?;
+    if probe.action_meanings().get(1) != Some(&"FIRE") {
+        return Err(EnvError::BadKwarg(format!("fire_every: '{id}' has no FIRE action")));
+    }
+    Ok(Box::new(FireEvery::new(env, period)?))
+}
 
 impl EnvProvider for AtariProvider {
     fn make(&self, id: &str, kwargs: &EnvKwargs) -> Option<Result<Box<dyn Env>, EnvError>> {
@@ -23,6 +38,10 @@ impl EnvProvider for AtariProvider {
                     StackKind::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                 ))),
             },
+        };
+        let made = match (made, kwargs.fire_every) {
+            (Ok(env), Some(period)) => with_fire_every(id, kwargs, env, period),
+            (made, _) => made,
         };
         Some(made.map(|env| match kwargs.max_episode_steps.filter(|&l| l > 0) {
             Some(limit) => Box::new(TimeLimit::new(env, limit)) as Box<dyn Env>,

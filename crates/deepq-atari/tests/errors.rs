@@ -131,3 +131,39 @@ fn roms_the_ale_does_not_know_are_refused_before_loading() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(deepq_atari::ale_version().starts_with("0.12.1"), "{}", deepq_atari::ale_version());
 }
+
+#[test]
+fn fire_every_presses_fire_and_needs_a_fire_action() {
+    if !roms_present() {
+        return;
+    }
+    deepq_atari::register();
+    // Breakout waits for FIRE to launch each ball: playing NOOP on the raw env (one frame per
+    // step), no life is ever lost; with FIRE every 100 steps the balls are launched and missed.
+    let lives_after = |fire_every: Option<usize>| {
+        let kw = EnvKwargs { fire_every, ..EnvKwargs::default() };
+        let mut env = make_with("BreakoutNoFrameskip-v4", &kw).unwrap();
+        env.reset(Some(0));
+        let mut lives = 5.0;
+        for _ in 0..4000 {
+            let s = env.step(0).unwrap();
+            lives = s.info.get("lives").unwrap();
+            if s.done() {
+                break;
+            }
+        }
+        lives
+    };
+    assert_eq!(lives_after(None), 5.0, "no ball is launched without FIRE");
+    assert!(lives_after(Some(100)) < 4.0, "FIRE every 100 steps launches balls that are missed");
+    let msg = make_with("FreewayNoFrameskip-v4", &EnvKwargs { fire_every: Some(100), ..EnvKwargs::default() })
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("fire_every") && msg.contains("no FIRE action"), "{msg}");
+    let msg = make_with("CartPole-v1", &EnvKwargs { fire_every: Some(100), ..EnvKwargs::default() })
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("fire_every"), "{msg}");
+}

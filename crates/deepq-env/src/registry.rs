@@ -51,6 +51,10 @@ pub struct EnvKwargs {
     /// `full_game` evaluation protocol sets it to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clip_reward: Option<bool>,
+    /// Atari only: replace the agent's action with FIRE on every `fire_every`-th agent step of
+    /// an episode (the UCLA project's Breakout loop presses FIRE every 100 steps). Off by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fire_every: Option<usize>,
     /// LunarLander only: gymnasium's `continuous` (only `false` here: deepq's `Env` takes discrete
     /// actions; `LunarLander::step_continuous` runs the continuous variant).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,6 +84,7 @@ impl EnvKwargs {
             ("rom_dir", self.rom_dir.is_some()),
             ("episodic_life", self.episodic_life.is_some()),
             ("clip_reward", self.clip_reward.is_some()),
+            ("fire_every", self.fire_every.is_some()),
         ]
         .into_iter()
         .find(|(_, set)| *set)

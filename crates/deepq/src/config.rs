@@ -48,11 +48,15 @@ pub struct EvalConfig {
     pub episodes: usize,
     /// Seed of the first evaluation episode (episode `i` uses `seed + i`).
     pub seed: u64,
-    /// How evaluations are played and scored (the final one and the periodic ones):
-    /// `auto` (whole games, unclipped, for the Atari stacks; the training env elsewhere),
-    /// `training`, `full_game` or `homework`.
+    /// How evaluations are played and scored (the final one, and the periodic ones unless
+    /// `periodic_protocol` is set): `auto` (whole games, unclipped, for the Atari stacks; the
+    /// training env elsewhere), `training`, `full_game` or `homework`.
     #[serde(default)]
     pub protocol: Protocol,
+    /// The protocol of the periodic evaluations during training, when it differs from the
+    /// final one (the Practical-RL homework evaluates 15 lives of its training env, clipped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub periodic_protocol: Option<Protocol>,
     /// Probability of a random action during evaluations (Dopamine: 0.001; 0 = greedy).
     #[serde(default)]
     pub epsilon: f64,
@@ -64,7 +68,14 @@ pub struct EvalConfig {
 
 impl Default for EvalConfig {
     fn default() -> Self {
-        Self { episodes: 100, seed: 100_000, protocol: Protocol::Auto, epsilon: 0.0, max_steps: None }
+        Self {
+            episodes: 100,
+            seed: 100_000,
+            protocol: Protocol::Auto,
+            periodic_protocol: None,
+            epsilon: 0.0,
+            max_steps: None,
+        }
     }
 }
 
@@ -72,6 +83,11 @@ impl EvalConfig {
     /// The protocol this config stands for on `env_id` (`auto` resolved).
     pub fn protocol_for(&self, env_id: &str, kwargs: &EnvKwargs) -> Protocol {
         self.protocol.resolve(env_id, kwargs)
+    }
+
+    /// The settings of the periodic evaluations: `periodic_protocol` in place of `protocol`.
+    pub fn periodic(&self) -> EvalConfig {
+        EvalConfig { protocol: self.periodic_protocol.unwrap_or(self.protocol), ..self.clone() }
     }
 
     /// Exploration and step limit of the evaluations.
@@ -142,6 +158,7 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "cartpole-cleanrl", toml: include_str!("../presets/cartpole-cleanrl.toml") },
     Preset { name: "cartpole-zoo", toml: include_str!("../presets/cartpole-zoo.toml") },
     Preset { name: "cartpole-pixels-tutorial", toml: include_str!("../presets/cartpole-pixels-tutorial.toml") },
+    Preset { name: "cartpole-pixels-tutorial-000", toml: include_str!("../presets/cartpole-pixels-tutorial-000.toml") },
     Preset { name: "cartpole-pixels", toml: include_str!("../presets/cartpole-pixels.toml") },
     Preset { name: "cartpole-reinforce", toml: include_str!("../presets/cartpole-reinforce.toml") },
     Preset { name: "cartpole-rainbow", toml: include_str!("../presets/cartpole-rainbow.toml") },
@@ -551,6 +568,22 @@ mod tests {
     }
 
     #[test]
+    fn periodic_evaluations_may_use_their_own_protocol() {
+        let table: toml::Table = preset("breakout-homework").unwrap().toml.parse().unwrap();
+        let c = from_table(table, "breakout-homework").unwrap();
+        // The homework evaluates lives of its training env during training, whole games at the end.
+        assert_eq!(c.eval.protocol, Protocol::Homework);
+        let periodic = c.eval.periodic();
+        assert_eq!(periodic.protocol, Protocol::Training);
+        assert_eq!(periodic.protocol.env_kwargs(&c.env_id, &c.env), c.env);
+        assert_eq!(c.eval.protocol.env_kwargs(&c.env_id, &c.env).episodic_life, Some(false));
+        assert_eq!(c.dqn.unwrap().run.eval_episodes, 15);
+        // Without `periodic_protocol`, periodic evaluations follow `protocol`.
+        let e = EvalConfig { protocol: Protocol::FullGame, ..EvalConfig::default() };
+        assert_eq!(e.periodic().protocol, Protocol::FullGame);
+    }
+
+    #[test]
     fn overrides_are_type_checked() {
         let c = resolve("frozenlake", &["tabular.alpha=0.5".into(), "seed=3".into()], None).unwrap();
         assert_eq!(c.tabular.unwrap().alpha, 0.5);
@@ -713,7 +746,7 @@ mod tests {
                 None => {
                     // Absent: some value of some type is accepted for it (a whole table is
                     // accepted when only its own keys are missing).
-                    let accepted = ["1", "0.5", "true", "\"x\"", "[1]", "{}"].iter().any(|v| {
+                    let accepted = ["1", "0.5", "true", "\"x\"", "\"training\"", "[1]", "{}"].iter().any(|v| {
                         let mut t = full.clone();
                         apply_override(&mut t, &format!("{dotted}={v}")).is_ok()
                             && match deserialize(t) {

@@ -58,12 +58,15 @@ impl Clock for WallClock {
     }
 }
 
+/// One reading of the counters: `(seconds, env steps, updates)`.
+type Sample = (f64, u64, u64);
+
 /// Env steps and updates per second over the last `window` of wall time.
 #[derive(Debug, Clone)]
 pub struct RateMeter {
     window: f64,
-    /// `(seconds, steps, updates)`, oldest first.
-    samples: VecDeque<(f64, u64, u64)>,
+    /// Oldest first.
+    samples: VecDeque<Sample>,
 }
 
 impl RateMeter {
@@ -86,7 +89,7 @@ impl RateMeter {
         self.samples.clear();
     }
 
-    fn span(&self) -> Option<(f64, &(f64, u64, u64), &(f64, u64, u64))> {
+    fn span(&self) -> Option<(f64, &Sample, &Sample)> {
         let (first, last) = (self.samples.front()?, self.samples.back()?);
         let dt = last.0 - first.0;
         // Less than a second of history is too little to quote a rate.

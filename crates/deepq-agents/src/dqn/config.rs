@@ -242,6 +242,10 @@ pub struct DqnConfig {
     pub gradient_steps: usize,
     /// Multiplier applied to observations before the network (e.g. 1/255 for Atari).
     pub obs_scale: f64,
+    /// Treat every episode end as terminal, also a time-limit truncation (no bootstrap from the
+    /// last observation), as the PyTorch DQN tutorial does. Off by default: a truncated
+    /// episode's last transition bootstraps, as in SB3 and CleanRL.
+    pub terminal_on_truncation: bool,
     /// The Q-network.
     pub network: NetworkConfig,
     /// The replay memory.
@@ -266,6 +270,7 @@ impl Default for DqnConfig {
             train_freq: 10,
             gradient_steps: 1,
             obs_scale: 1.0,
+            terminal_on_truncation: false,
             network: NetworkConfig::default(),
             replay: ReplayConfig::default(),
             optim: OptimConfig::default(),

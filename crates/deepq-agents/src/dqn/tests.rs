@@ -390,3 +390,22 @@ fn a_resumed_run_keeps_its_best_checkpoint() {
     assert_eq!(again.best_checkpoint, Some(dir.join("best.safetensors")), "the best checkpoint was forgotten");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn terminal_on_truncation_stops_bootstrapping_at_time_limits() {
+    // CartPole cut after one step: every transition has reward 1 and is truncated. Bootstrapping
+    // through the cut drives Q towards 1 / (1 - 0.9) = 10; treating the cut as terminal, to 1.
+    let kwargs = EnvKwargs { max_episode_steps: Some(1), ..Default::default() };
+    let v0_after = |terminal_on_truncation: bool| {
+        let mut c = lake_cfg();
+        c.terminal_on_truncation = terminal_on_truncation;
+        c.learning_starts = 100;
+        let mut obs = RecordingObserver::default();
+        train(&run_on("CartPole-v1", &kwargs, &c, 3000, 0), &mut obs).unwrap();
+        obs.episodes.last().unwrap().scalars[4]
+    };
+    let cut_is_terminal = v0_after(true);
+    assert!((cut_is_terminal - 1.0).abs() < 0.2, "V(s0) {cut_is_terminal}, expected 1");
+    let bootstrapped = v0_after(false);
+    assert!(bootstrapped > 2.5, "V(s0) {bootstrapped} should grow towards 10");
+}

@@ -177,7 +177,7 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
             reward: s.reward as f32,
             next_obs: &s.obs,
             next_features: &next_features,
-            terminated: s.terminated,
+            terminated: s.terminated || (cfg.terminal_on_truncation && s.truncated),
             truncated: s.truncated,
         });
         std::mem::swap(&mut features, &mut next_features);

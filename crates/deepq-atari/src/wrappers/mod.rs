@@ -8,6 +8,7 @@
 
 mod clip_reward;
 mod episodic_life;
+mod fire_every;
 mod fire_reset;
 mod frame_stack;
 mod max_and_skip;
@@ -17,6 +18,7 @@ mod warp_frame;
 
 pub use clip_reward::ClipReward;
 pub use episodic_life::EpisodicLife;
+pub use fire_every::FireEvery;
 pub use fire_reset::FireReset;
 pub use frame_stack::{FrameStack, StackOrder, StackPadding};
 pub use max_and_skip::{MaxAndSkip, SkipMemory, SkipOutput};

@@ -320,7 +320,7 @@ fn train_dqn(
     let cfg = c.dqn.as_ref().ok_or_else(|| anyhow!("missing [dqn] table"))?;
     let ckpt_dir = dir.join("checkpoints");
     let video_dir = dir.join("videos");
-    let eval_kwargs = eval_kwargs(c);
+    let eval_kwargs = periodic_eval_kwargs(c);
     let run = DqnRun { spec: run_spec(c, &eval_kwargs, &ckpt_dir, resume_from, Some(&video_dir))?, cfg };
     let start = Instant::now();
     let out = dqn::train(&run, logger)?;
@@ -330,16 +330,22 @@ fn train_dqn(
 fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &AtomicBool) -> Result<Summary> {
     let cfg = c.reinforce.as_ref().ok_or_else(|| anyhow!("missing [reinforce] table"))?;
     let ckpt_dir = dir.join("checkpoints");
-    let eval_kwargs = eval_kwargs(c);
+    let eval_kwargs = periodic_eval_kwargs(c);
     let run = ReinforceRun { spec: run_spec(c, &eval_kwargs, &ckpt_dir, None, None)?, cfg };
     let start = Instant::now();
     let out = reinforce::train(&run, logger)?;
     network_summary(c, &ckpt_dir, &out, cfg.reward_bound, start, stop)
 }
 
-/// The env kwargs of a run's evaluations (its protocol's: whole unclipped games for Atari stacks).
+/// The env kwargs of a run's final evaluation (its protocol's: whole unclipped games for Atari
+/// stacks).
 fn eval_kwargs(c: &RunConfig) -> EnvKwargs {
     c.eval.protocol.env_kwargs(&c.env_id, &c.env)
+}
+
+/// The env kwargs of a run's periodic evaluations (`eval.periodic_protocol`, else as the final).
+fn periodic_eval_kwargs(c: &RunConfig) -> EnvKwargs {
+    c.eval.periodic().protocol.env_kwargs(&c.env_id, &c.env)
 }
 
 /// The run description every network algorithm takes.
@@ -352,7 +358,7 @@ fn run_spec<'a>(
 ) -> Result<RunSpec<'a>> {
     Ok(RunSpec {
         eval_kwargs,
-        eval_options: c.eval.options(&c.env_id, &c.env),
+        eval_options: c.eval.periodic().options(&c.env_id, &c.env),
         env_id: &c.env_id,
         kwargs: &c.env,
         total_steps: c.total_steps,
