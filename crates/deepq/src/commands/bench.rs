@@ -105,7 +105,118 @@ fn atari_suite(quick: bool) -> Result<Vec<Measurement>> {
         m("env.atari_pong_stack_frames", "atari stack, emulator frames", stack_fps, "frames/s"),
         m("env.atari_pong_stack_vs_raw", "atari stack vs raw ALE", 100.0 * stack_fps / raw_fps, "%"),
         nature_cnn_update_time(6, if quick { 3 } else { 40 }),
+    ]
+    .into_iter()
+    .chain(pong_training_entries(quick)?)
+    .collect())
+}
+
+/// `train.pong_ratio_0.25`, `train.pong_ratio_1` and `cpu.train_cores`: the `pong` preset's own
+/// training loop (acting, replay, updates, target syncs) timed with learning on, with one update
+/// per 4 and per 1 agent steps. The replay is smaller (50,000) and learning starts at 2,000
+/// steps so the measurement starts soon; periodic evaluations and checkpoints are off.
+#[cfg(feature = "atari")]
+fn pong_training_entries(quick: bool) -> Result<Vec<Measurement>> {
+    let secs = if quick { 8.0 } else { 60.0 };
+    let (quarter, cores) = pong_training_rate(4, secs)?;
+    let (one, _) = pong_training_rate(1, secs)?;
+    let m = |id: &str, name: &str, value: f64, unit: &'static str| Measurement {
+        id: id.into(),
+        name: name.into(),
+        value,
+        unit,
+        iterations: 0,
+    };
+    Ok(vec![
+        m("train.pong_ratio_0.25", "`pong` training loop, one update per 4 agent steps", quarter, "agent steps/s"),
+        m("train.pong_ratio_1", "`pong` training loop, one update per agent step", one, "agent steps/s"),
+        m("cpu.train_cores", "cores busy during the ratio-0.25 loop (process CPU time / wall time)", cores, "cores"),
     ])
+}
+
+/// Agent steps per second and cores busy of the `pong` preset's loop over `secs` of learning.
+#[cfg(feature = "atari")]
+fn pong_training_rate(train_freq: u64, secs: f64) -> Result<(f64, f64)> {
+    use deepq_agents::common::RunSpec;
+    use deepq_agents::dqn::{train, DqnRun};
+    let c = crate::config::resolve("pong", &[], None)?;
+    let mut cfg = c.dqn.clone().ok_or_else(|| anyhow::anyhow!("the pong preset has no [dqn] table"))?;
+    cfg.train_freq = train_freq;
+    cfg.learning_starts = 2_000;
+    cfg.replay.buffer_size = 50_000;
+    cfg.run.eval_every = 0;
+    cfg.run.checkpoint_every = 0;
+    let eval_kwargs = c.env.clone();
+    let run = DqnRun {
+        spec: RunSpec {
+            env_id: &c.env_id,
+            kwargs: &c.env,
+            total_steps: c.total_steps,
+            seed: 0,
+            checkpoint_dir: None,
+            resume_from: None,
+            video_dir: None,
+            eval_kwargs: &eval_kwargs,
+            eval_options: Default::default(),
+            devices: deepq_agents::common::Devices::by_name(&c.device).map_err(|e| anyhow::anyhow!("{e}"))?,
+        },
+        cfg: &cfg,
+    };
+    let mut timer = LearningTimer { secs, start: None, last: None };
+    train(&run, &mut timer)?;
+    match (timer.start, timer.last) {
+        (Some(a), Some(b)) if b.wall > a.wall => {
+            let wall = (b.wall - a.wall).as_secs_f64();
+            Ok(((b.step - a.step) as f64 / wall, (b.cpu - a.cpu) / wall))
+        }
+        _ => anyhow::bail!("the pong training loop did not run long enough to be timed"),
+    }
+}
+
+/// A reading of the loop's progress.
+#[cfg(feature = "atari")]
+#[derive(Clone, Copy)]
+struct Reading {
+    wall: std::time::Instant,
+    step: u64,
+    cpu: f64,
+}
+
+/// Times the learning phase of a training loop and stops it after `secs`.
+#[cfg(feature = "atari")]
+struct LearningTimer {
+    secs: f64,
+    start: Option<Reading>,
+    last: Option<Reading>,
+}
+
+#[cfg(feature = "atari")]
+impl deepq_agents::observer::Observer for LearningTimer {
+    fn on_progress(&mut self, info: &deepq_agents::observer::ProgressInfo) {
+        if info.phase != deepq_agents::observer::Phase::Learning {
+            return;
+        }
+        let now = Reading { wall: std::time::Instant::now(), step: info.step, cpu: process_cpu_seconds() };
+        if self.start.is_none() {
+            self.start = Some(now);
+        }
+        self.last = Some(now);
+    }
+    fn stop_requested(&self) -> bool {
+        matches!((self.start, self.last), (Some(a), Some(b)) if (b.wall - a.wall).as_secs_f64() >= self.secs)
+    }
+}
+
+/// User + system CPU time of this process, from `/proc/self/stat` (Linux clock ticks of 1/100 s;
+/// 0 elsewhere, so the cores figure reads 0 rather than a wrong number).
+#[cfg(feature = "atari")]
+fn process_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the `(comm)` name: state is field 3; utime and stime are fields 14 and 15.
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { return 0.0 };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Without the `atari` feature there is no Atari suite.
