@@ -314,6 +314,40 @@ pub fn wrapped_env_steps_per_second(
     })
 }
 
+/// Env steps per second (summed over the envs) of a [`VecEnv`](deepq_env::VecEnv) of `n`
+/// copies of `env_id` with random actions and next-step autoreset.
+pub fn vector_env_steps_per_second(
+    id: &str,
+    env_id: &str,
+    kwargs: &deepq_env::EnvKwargs,
+    n: usize,
+    stepping: deepq_env::Stepping,
+    vector_steps: u64,
+) -> Result<Measurement, EnvError> {
+    let mut env = deepq_env::VecEnv::make(env_id, kwargs, n, stepping)?;
+    let n_actions = env.n_actions();
+    let mut rng = rng_for(0, 0);
+    env.reset(Some(0));
+    let mut actions = vec![0usize; n];
+    let start = Instant::now();
+    for _ in 0..vector_steps {
+        actions.iter_mut().for_each(|a| *a = rng.random_range(0..n_actions));
+        env.step(&actions)?;
+    }
+    let sps = (vector_steps * n as u64) as f64 / start.elapsed().as_secs_f64();
+    let how = match stepping {
+        deepq_env::Stepping::Serial => "one thread",
+        deepq_env::Stepping::Threads => "threads",
+    };
+    Ok(Measurement {
+        id: id.into(),
+        name: format!("{env_id} x {n} vector env ({how}, random actions), env steps"),
+        value: sps,
+        unit: "steps/s",
+        iterations: vector_steps,
+    })
+}
+
 /// Microseconds to sample a batch of `batch` from a full replay buffer of `capacity`.
 pub fn replay_sample_time(capacity: usize, obs_dim: usize, batch: usize, iters: u64) -> Measurement {
     let mut buf = ReplayMemory::new(VectorStorage::new(capacity, obs_dim), &PriorityConfig::default(), 1, 0.99);
@@ -390,6 +424,18 @@ pub fn core_entries() -> Vec<Entry> {
         Entry::new("act.cartpole_mlp", move |q| Ok(action_latency(mlp(4, 2, &[64, 64]), iters(20_000, q, 20)))),
         Entry::new("env.cartpole_v1", |q| {
             env_steps_per_second("env.cartpole_v1", "CartPole-v1", iters(2_000_000, q, 20))
+        }),
+        Entry::new("env.cartpole_v1_vec8", |q| {
+            let kw = deepq_env::EnvKwargs::default();
+            let steps = iters(250_000, q, 20);
+            vector_env_steps_per_second(
+                "env.cartpole_v1_vec8",
+                "CartPole-v1",
+                &kw,
+                8,
+                deepq_env::Stepping::Serial,
+                steps,
+            )
         }),
         Entry::new("replay.sample_b128", |q| Ok(replay_sample_time(100_000, 4, 128, iters(20_000, q, 20)))),
     ]

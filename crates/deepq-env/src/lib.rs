@@ -12,9 +12,11 @@ pub mod provider;
 pub mod registry;
 pub mod render;
 pub mod space;
+pub mod vector;
 pub mod wrappers;
 
 pub use env::{Env, EnvError, EpisodeGuard, Info, Obs, RgbFrame, Step};
 pub use provider::{register_provider, EnvProvider};
 pub use registry::{make, make_with, EnvKwargs, EnvSpec};
 pub use space::{Dtype, Space};
+pub use vector::{Stepping, VecEnv, VecStep};

@@ -107,8 +107,30 @@ fn atari_suite(quick: bool) -> Result<Vec<Measurement>> {
         nature_cnn_update_time(6, if quick { 3 } else { 40 }),
     ]
     .into_iter()
+    .chain(pong_vector_entries(quick)?)
+    .into_iter()
     .chain(pong_training_entries(quick)?)
     .collect())
+}
+
+/// The `atari` stack on Pong as a vector of 8 envs, stepped in one thread and across threads.
+#[cfg(feature = "atari")]
+fn pong_vector_entries(quick: bool) -> Result<Vec<Measurement>> {
+    use deepq_agents::bench::vector_env_steps_per_second;
+    use deepq_env::Stepping;
+    let kw = deepq_env::EnvKwargs { wrapper: Some("atari".into()), ..Default::default() };
+    let steps = if quick { 50 } else { 1000 };
+    Ok(vec![
+        vector_env_steps_per_second("env.atari_pong_vec8", "PongNoFrameskip-v4", &kw, 8, Stepping::Serial, steps)?,
+        vector_env_steps_per_second(
+            "env.atari_pong_vec8_threads",
+            "PongNoFrameskip-v4",
+            &kw,
+            8,
+            Stepping::Threads,
+            steps,
+        )?,
+    ])
 }
 
 /// `train.pong_ratio_0.25`, `train.pong_ratio_1` and `cpu.train_cores`: the `pong` preset's own
