@@ -108,7 +108,6 @@ fn atari_suite(quick: bool) -> Result<Vec<Measurement>> {
     ]
     .into_iter()
     .chain(pong_vector_entries(quick)?)
-    .into_iter()
     .chain(pong_training_entries(quick)?)
     .collect())
 }
