@@ -29,8 +29,10 @@ pub struct DqnRun<'a> {
 /// Names of the per-episode scalars of [`train`].
 pub const SCALARS: [&str; 5] = ["epsilon", "loss", "grad_norm", "mean_q", "initial_state_value"];
 
-/// Extra per-episode scalars of Atari runs: the full game's unclipped score and length (agent
-/// steps), on the training episode (life) that ended the game, NaN on the others.
+/// Extra per-episode scalars of Atari runs: the full game's unclipped score and length (in steps
+/// of the ALE env under the wrappers: emulator frames for `NoFrameskip-v4` ids, including the
+/// reset no-ops, agent steps for `v5` ids), on the training episode (life) that ended the game,
+/// NaN on the others.
 pub const GAME_SCALARS: [&str; 2] = ["game_return", "game_length"];
 
 /// The network a config builds for an env.
