@@ -16,6 +16,12 @@ use std::sync::Arc;
 pub struct RunLogger {
     dir: PathBuf,
     csv: Option<CsvLogger>,
+    /// `times.csv`: when each episode ended, in seconds of training (summed over sessions).
+    times: Option<CsvLogger>,
+    /// Training seconds of the sessions before this one (a resumed run).
+    time_offset: f64,
+    /// `(training seconds, score)` of every episode with a headline score, for the time plot.
+    timed_scores: Vec<(f64, f64)>,
     tb: Option<TensorBoardWriter>,
     started: bool,
     deferred: Vec<Deferred>,
@@ -51,6 +57,9 @@ impl RunLogger {
         Ok(Self {
             dir: dir.to_path_buf(),
             csv: None,
+            times: None,
+            time_offset: 0.0,
+            timed_scores: Vec::new(),
             tb: None,
             started: false,
             deferred: Vec::new(),
@@ -178,6 +187,9 @@ impl RunLogger {
                 self.note_error("cannot write metrics.csv", e);
             }
         }
+        if let Some(Err(e)) = self.times.as_mut().map(|t| t.flush()) {
+            self.note_error("cannot write times.csv", e);
+        }
         if let Some(Err(e)) = self.tb.as_mut().map(|tb| tb.flush()) {
             self.note_error("cannot write TensorBoard events", e);
         }
@@ -186,6 +198,7 @@ impl RunLogger {
         }
         let plots = self.dir.join("plots");
         plot_returns(plots.join("return.png"), "Episode return", &self.returns).context("cannot draw return.png")?;
+        self.plot_score_vs_time(&plots.join("score_vs_time.png")).context("cannot draw score_vs_time.png")?;
         for (name, points) in self.scalar_names.iter().zip(&self.episode_scalars) {
             let finite: Vec<(f64, f64)> = points.iter().copied().filter(|p| p.1.is_finite()).collect();
             if !finite.is_empty() {
@@ -199,6 +212,56 @@ impl RunLogger {
                 .with_context(|| format!("cannot draw {file}.png"))?;
         }
         Ok(())
+    }
+}
+
+impl RunLogger {
+    /// The mean of the last 100 headline scores (whole games on Atari, else episode returns)
+    /// against hours (or minutes) of training.
+    fn plot_score_vs_time(&self, path: &Path) -> std::io::Result<()> {
+        if self.timed_scores.is_empty() {
+            return Ok(());
+        }
+        let scores: Vec<f64> = self.timed_scores.iter().map(|p| p.1).collect();
+        let mean = deepq_log::moving_mean(&scores, 100);
+        let last = self.timed_scores.last().map_or(0.0, |p| p.0);
+        let (unit, div) = match last {
+            t if t >= 7200.0 => ("hours", 3600.0),
+            t if t >= 120.0 => ("minutes", 60.0),
+            _ => ("seconds", 1.0),
+        };
+        let points: Vec<(f64, f64)> = self.timed_scores.iter().zip(&mean).map(|(p, m)| (p.0 / div, *m)).collect();
+        let what = if self.game_index().is_some() { "game score" } else { "return" };
+        let title = format!("Mean {what} of the last 100 against training time");
+        plot_series(path, &title, &format!("training time ({unit})"), what, &[("mean of 100", &points)])
+    }
+
+    /// Opens `times.csv` (continued after a resume: its kept rows give the earlier sessions' time).
+    fn open_times(&mut self) {
+        let path = self.dir.join("times.csv");
+        let columns = ["step", "episode", "seconds"];
+        let opened = match self.resume_step {
+            None => CsvLogger::create(&path, &columns),
+            Some(step) => CsvLogger::resume(&path, &columns, step as f64),
+        };
+        match opened {
+            Ok(csv) => self.times = Some(csv),
+            Err(e) => self.note_error("cannot open times.csv", e),
+        }
+        if self.resume_step.is_some() {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let seconds: Vec<f64> =
+                text.lines().skip(1).filter_map(|l| l.rsplit(',').next()?.parse::<f64>().ok()).collect();
+            self.time_offset = seconds.last().copied().unwrap_or(0.0);
+            // The kept episodes' scores get their times; rows without a time or score are dropped.
+            let reloaded = std::mem::take(&mut self.timed_scores);
+            self.timed_scores = reloaded
+                .into_iter()
+                .zip(seconds)
+                .map(|((_, score), t)| (t, score))
+                .filter(|p| p.1.is_finite())
+                .collect();
+        }
     }
 }
 
@@ -230,9 +293,12 @@ impl RunLogger {
             for (series, v) in self.episode_scalars.iter_mut().zip(&cols[4..]) {
                 series.push((cols[0], *v));
             }
-            if let Some(g) = self.game_index().and_then(|i| cols.get(4 + i)).filter(|g| g.is_finite()) {
-                self.game_returns.push(*g);
+            let game = self.game_index().map(|i| cols.get(4 + i).copied().filter(|g| g.is_finite()));
+            if let Some(Some(g)) = game {
+                self.game_returns.push(g);
             }
+            // Matched with times.csv's rows (one per episode, same order) in `open_times`.
+            self.timed_scores.push((f64::NAN, game.unwrap_or(Some(cols[2])).unwrap_or(f64::NAN)));
         }
     }
 }
@@ -280,6 +346,7 @@ impl Observer for RunLogger {
         if self.resume_step.is_some() {
             self.reload_history(&path);
         }
+        self.open_times();
     }
 
     fn on_episode(&mut self, rec: &EpisodeRecord) {
@@ -321,6 +388,19 @@ impl Observer for RunLogger {
         for (series, v) in self.episode_scalars.iter_mut().zip(&rec.scalars) {
             series.push((rec.step as f64, *v));
         }
+        let seconds = self.time_offset + self.progress.elapsed_secs();
+        if let Some(csv) = &mut self.times {
+            if let Err(e) = csv.row(&[rec.step as f64, rec.episode as f64, seconds]) {
+                self.note_error("cannot write times.csv", e);
+            }
+        }
+        let headline = match self.game_index() {
+            Some(i) => rec.scalars.get(i).copied().filter(|g| g.is_finite()),
+            None => Some(rec.ret),
+        };
+        if let Some(score) = headline {
+            self.timed_scores.push((seconds, score));
+        }
         self.last_step = rec.step;
         self.announce_best_mean(rec.step);
         let scores = self.scores_text();
@@ -346,6 +426,45 @@ impl Observer for RunLogger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn episode(step: u64, episode: u64, ret: f64) -> EpisodeRecord {
+        EpisodeRecord { step, episode, ret, length: 10, scalars: vec![] }
+    }
+
+    #[test]
+    fn episode_times_continue_across_a_resume() {
+        let dir = std::env::temp_dir().join(format!("deepq-logger-times-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("plots")).unwrap();
+        let flag = Arc::new(AtomicBool::new(false));
+        let mut logger = RunLogger::create(&dir, ProgressMode::Quiet, flag.clone(), None).unwrap();
+        logger.begin(&[], 100);
+        for i in 1..=3 {
+            logger.on_episode(&episode(10 * i, i, i as f64));
+        }
+        logger.finish().unwrap();
+        let rows = |dir: &Path| -> Vec<Vec<f64>> {
+            let text = std::fs::read_to_string(dir.join("times.csv")).unwrap();
+            assert_eq!(text.lines().next(), Some("step,episode,seconds"));
+            text.lines().skip(1).map(|l| l.split(',').map(|c| c.parse().unwrap()).collect()).collect()
+        };
+        let first = rows(&dir);
+        assert_eq!(first.iter().map(|r| r[0]).collect::<Vec<_>>(), [10.0, 20.0, 30.0]);
+        assert!(first.windows(2).all(|w| w[1][2] >= w[0][2]), "times grow: {first:?}");
+        assert!(dir.join("plots/score_vs_time.png").exists());
+        // Resumed from the checkpoint at step 20: the row of step 30 is dropped, and the new
+        // episodes' times start from the kept rows' last time.
+        let kept = first[1][2];
+        let mut logger = RunLogger::create(&dir, ProgressMode::Quiet, flag, Some(20)).unwrap();
+        logger.begin(&[], 100);
+        logger.on_episode(&episode(40, 3, 5.0));
+        assert_eq!(logger.timed_scores.len(), 3, "two kept episodes and the new one");
+        logger.finish().unwrap();
+        let second = rows(&dir);
+        assert_eq!(second.iter().map(|r| r[0]).collect::<Vec<_>>(), [10.0, 20.0, 40.0]);
+        assert!(second[2][2] >= kept, "{second:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn a_full_disk_is_one_plain_line() {
