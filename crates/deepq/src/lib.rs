@@ -20,6 +20,7 @@ use std::path::PathBuf;
 pub mod commands;
 pub mod config;
 pub mod logger;
+pub mod obs_picture;
 pub mod progress;
 pub mod run_dir;
 
