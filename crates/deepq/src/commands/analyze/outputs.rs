@@ -229,12 +229,13 @@ fn write_states(dir: &Path, env: &mut dyn Env, rollout: &Rollout, picks: &[Pick]
                 ),
                 format!("Q = {}, action taken {}", q_list(&r.q), r.action),
                 format!(
-                    "V_agent {:.3}, V_MC {:.3}, TD error {:.3}, Q-spread {:.3}, reward {}",
+                    "V_agent {:.3}, V_MC {:.3}, TD error {:.3}, Q-spread {:.3}, reward {}{}",
                     r.v_agent,
                     r.v_mc,
                     r.td_error,
                     r.q_spread(),
-                    r.reward
+                    r.reward,
+                    if r.reward_raw != r.reward { format!(" (raw {})", r.reward_raw) } else { String::new() }
                 ),
                 format!("the observation's {} stacked frame(s), left to right in observation order", panels.len()),
             ];
