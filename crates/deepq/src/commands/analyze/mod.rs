@@ -33,7 +33,7 @@ pub struct AnalyzeArgs {
     /// Steps after which an episode is cut (default: 27,000 for Atari, 10,000 elsewhere).
     #[arg(long)]
     pub max_steps: Option<u64>,
-    /// Output directory (default: RUN_DIR/analysis, or <checkpoint>_analysis next to a
+    /// Output directory (default: RUN_DIR/analysis, or `<stem>_analysis` next to a
     /// checkpoint file).
     #[arg(long)]
     pub out: Option<PathBuf>,
