@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what deepq-atari needs to build and test: the Debian packages for building the ALE
 # 0.12.1 that crates/deepq-ale-sys vendors (a C++17 compiler and zlib's headers; no CMake, no
-# SDL) and ale-py 0.12.1 (which ships the Atari ROMs that the tests and DEEPQ_ROM_DIR-less runs
+# SDL), ffmpeg (MP4 recording: `deepq play --record x.mp4` and its test, which reads the
+# video back with ffprobe) and ale-py 0.12.1 (which ships the Atari ROMs that the tests and DEEPQ_ROM_DIR-less runs
 # load) in the reference venv .venv-ref. Idempotent: packages already present are not
 # reinstalled.
 #
@@ -11,7 +12,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 missing=()
-for pkg in g++ zlib1g-dev; do
+for pkg in g++ zlib1g-dev ffmpeg; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
         missing+=("$pkg")
     fi
@@ -25,7 +26,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
 else
-    echo "Debian packages for the ALE are installed (g++, zlib1g-dev)"
+    echo "Debian packages for the ALE and MP4 recording are installed (g++, zlib1g-dev, ffmpeg)"
 fi
 
 # ale-py==0.12.1 is pinned in scripts/requirements-ref.txt.

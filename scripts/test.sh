@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup_python.sh
-bash scripts/setup_atari.sh      # cmake/g++/zlib for the ALE build, ale-py ROMs
+bash scripts/setup_atari.sh      # g++/zlib for the ALE build, ffmpeg for MP4, ale-py ROMs
 export DEEPQ_PYTHON="$PWD/.venv-ref/bin/python"
 
 cargo fmt --all --check

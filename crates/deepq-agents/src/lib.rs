@@ -8,9 +8,11 @@
 //!   parameter plumbing.
 //! - Algorithms, each reading top to bottom: [`tabular`] (Q-learning, value iteration),
 //!   [`dqn`] (DQN and the Rainbow extensions), [`reinforce`] (Monte-Carlo policy gradient).
+//! - [`analysis`]: the arithmetic of `deepq analyze` (returns-to-go, TD errors, value bias).
 //! - [`policy`]: policies (greedy over a checkpoint's network, random) and evaluation.
 //! - [`observer`]: how an algorithm reports episodes and scalars to the run directory.
 
+pub mod analysis;
 pub mod bench;
 pub mod checkpoint;
 pub mod common;

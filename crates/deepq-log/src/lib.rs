@@ -7,8 +7,9 @@
 //!   same directory, fsync, rename), used for summaries, configs and checkpoints.
 //! - [`CsvLogger`]: an append-only CSV table that is flushed after every row.
 //! - [`TensorBoardWriter`]: a hand-rolled TensorBoard event-file writer for scalar summaries.
-//! - [`plot_series`] and [`plot_returns`]: PNG line charts rendered in pure Rust with an
-//!   embedded font, so they work on machines without system fonts.
+//! - [`plot_series`], [`plot_returns`] and [`plot_chart`]: PNG line and scatter charts rendered
+//!   in pure Rust with an embedded font, so they work on machines without system fonts.
+//! - [`Picture`] and [`write_labelled_png`]: images (observations side by side) with captions.
 //! - [`moving_mean`]: trailing moving average used by the return plots.
 //! - [`record_video`], [`GifRecorder`] and [`Mp4Recorder`]: episode videos as animated GIFs
 //!   (pure Rust) or MP4s (through an external `ffmpeg`).
@@ -17,6 +18,7 @@
 
 mod atomic;
 mod csv;
+mod picture;
 mod plot;
 mod stats;
 mod tensorboard;
@@ -25,7 +27,11 @@ mod video;
 
 pub use atomic::{atomic_write, write_json_atomic};
 pub use csv::{format_float, CsvLogger, CsvValue};
-pub use plot::{plot_returns, plot_returns_sized, plot_series, plot_series_sized, DEFAULT_PLOT_SIZE, RETURNS_WINDOW};
+pub use picture::{write_labelled_png, write_png, Picture};
+pub use plot::{
+    plot_chart, plot_returns, plot_returns_sized, plot_series, plot_series_sized, Series, SeriesStyle,
+    DEFAULT_PLOT_SIZE, RETURNS_WINDOW,
+};
 pub use stats::moving_mean;
 pub use tensorboard::{encode_varint, mask_crc32c, masked_crc32c, read_tfrecords, unmask_crc32c, TensorBoardWriter};
 pub use video::{record_video, record_video_with_ffmpeg, GifRecorder, Mp4Recorder, VideoFrame, FFMPEG_MISSING};

@@ -1,4 +1,5 @@
-//! PNG line charts rendered in pure Rust (plotters bitmap backend + embedded DejaVu Sans).
+//! PNG line and scatter charts rendered in pure Rust (plotters bitmap backend + embedded
+//! DejaVu Sans).
 
 use std::io;
 use std::ops::Range;
@@ -38,16 +39,69 @@ const GRID: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
 const FRAME: RGBColor = RGBColor(0x26, 0x26, 0x26);
 const LEGEND_BORDER: RGBColor = RGBColor(0xcc, 0xcc, 0xcc);
 
-/// One line of a chart: its legend name, points, colour and stroke width.
+/// One line of a chart: its legend name, points, colour, stroke width and how it is drawn.
 struct Line<'a> {
     name: &'a str,
     points: Vec<(f64, f64)>,
     color: RGBAColor,
     width: u32,
+    style: SeriesStyle,
+}
+
+/// How a [`Series`] of [`plot_chart`] is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesStyle {
+    /// A solid line through the points, 2 pixels wide.
+    Line,
+    /// A solid line, 1 pixel wide and translucent (many overlaid series).
+    ThinLine,
+    /// Translucent dots, no line (a scatter plot).
+    Points,
+    /// A dashed grey line (a reference such as `x = y`).
+    Reference,
+}
+
+/// One named series of [`plot_chart`].
+#[derive(Debug, Clone, Copy)]
+pub struct Series<'a> {
+    /// Legend name; series with an empty name get no legend entry.
+    pub name: &'a str,
+    /// `(x, y)` points; non-finite ones are skipped.
+    pub points: &'a [(f64, f64)],
+    /// Index into matplotlib's colour cycle (ignored by [`SeriesStyle::Reference`]).
+    pub color: usize,
+    /// Line, thin line, dots or dashed reference line.
+    pub style: SeriesStyle,
+}
+
+/// Draws a chart of series in mixed styles (lines, scatter dots, a dashed reference line) and
+/// saves it as a PNG of `size` pixels; otherwise like [`plot_series_sized`].
+pub fn plot_chart(
+    path: impl AsRef<Path>,
+    size: (u32, u32),
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series<'_>],
+) -> io::Result<()> {
+    let lines: Vec<Line<'_>> = series
+        .iter()
+        .map(|s| {
+            let base = PALETTE[s.color % PALETTE.len()];
+            let (color, width) = match s.style {
+                SeriesStyle::Line => (base.to_rgba(), 2),
+                SeriesStyle::ThinLine => (base.mix(0.6), 1),
+                SeriesStyle::Points => (base.mix(0.45), 3),
+                SeriesStyle::Reference => (PALETTE[7].to_rgba(), 1),
+            };
+            Line { name: s.name, points: s.points.to_vec(), color, width, style: s.style }
+        })
+        .collect();
+    render_png(path.as_ref(), size, title, x_label, y_label, &lines)
 }
 
 /// Registers the embedded DejaVu Sans font with plotters once per process.
-fn ensure_font() -> io::Result<()> {
+pub(crate) fn ensure_font() -> io::Result<()> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
@@ -98,6 +152,7 @@ pub fn plot_series_sized(
             points: points.to_vec(),
             color: PALETTE[i % PALETTE.len()].to_rgba(),
             width: 2,
+            style: SeriesStyle::Line,
         })
         .collect();
     render_png(path.as_ref(), size, title, x_label, y_label, &lines)
@@ -128,8 +183,14 @@ pub fn plot_returns_sized(
     let mean_points = episodes.iter().zip(&mean).map(|(&(s, _), &m)| (s as f64, m)).collect();
     let mean_name = format!("mean of last {RETURNS_WINDOW} episodes");
     let lines = [
-        Line { name: "episode return", points: raw_points, color: PALETTE[0].mix(0.45), width: 1 },
-        Line { name: &mean_name, points: mean_points, color: PALETTE[1].to_rgba(), width: 3 },
+        Line {
+            name: "episode return",
+            points: raw_points,
+            color: PALETTE[0].mix(0.45),
+            width: 1,
+            style: SeriesStyle::Line,
+        },
+        Line { name: &mean_name, points: mean_points, color: PALETTE[1].to_rgba(), width: 3, style: SeriesStyle::Line },
     ];
     render_png(path.as_ref(), size, title, "environment step", "episode return", &lines)
 }
@@ -305,10 +366,28 @@ fn draw_chart(
         let style = line.color.stroke_width(px(f64::from(line.width)));
         let legend_style = line.color.stroke_width(px(f64::from(line.width.max(2))));
         let seg = fpx(24.0) as i32;
-        let anno = chart.draw_series(LineSeries::new(pts, style)).map_err(plot_err)?;
+        let anno = match line.style {
+            SeriesStyle::Points => {
+                let radius = px(f64::from(line.width));
+                let fill = line.color.filled();
+                chart.draw_series(pts.map(|p| Circle::new(p, radius, fill))).map_err(plot_err)?
+            }
+            SeriesStyle::Reference => {
+                let (dash, gap) = (px(8.0), px(5.0));
+                chart.draw_series(DashedLineSeries::new(pts, dash, gap, style)).map_err(plot_err)?
+            }
+            SeriesStyle::Line | SeriesStyle::ThinLine => {
+                chart.draw_series(LineSeries::new(pts, style)).map_err(plot_err)?
+            }
+        };
         if !line.name.is_empty() {
             any_named = true;
-            anno.label(line.name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + seg, y)], legend_style));
+            if line.style == SeriesStyle::Points {
+                let (radius, fill) = (px(4.0), line.color.filled());
+                anno.label(line.name).legend(move |(x, y)| Circle::new((x + seg / 2, y), radius, fill));
+            } else {
+                anno.label(line.name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + seg, y)], legend_style));
+            }
         }
     }
 
@@ -334,7 +413,7 @@ fn draw_chart(
 }
 
 /// Encodes an 8-bit RGB buffer as PNG bytes.
-fn encode_png(rgb: &[u8], width: u32, height: u32) -> io::Result<Vec<u8>> {
+pub(crate) fn encode_png(rgb: &[u8], width: u32, height: u32) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut out, width, height);
@@ -394,6 +473,23 @@ mod tests {
         plot_returns_sized(&path, (320, 200), "one", &[(5, 1.0)]).unwrap();
         plot_series_sized(&path, (320, 200), "nan", "x", "y", &[("", &[(0.0, f64::NAN)])]).unwrap();
         assert!(plot_series_sized(&path, (10, 10), "tiny", "x", "y", &[]).is_err());
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn chart_draws_dots_and_a_reference_line() {
+        let path = temp_png("chart");
+        let dots: Vec<(f64, f64)> = (0..50).map(|i| (i as f64, i as f64 * 0.8 + 3.0)).collect();
+        let diagonal = [(0.0, 0.0), (50.0, 50.0)];
+        let series = [
+            Series { name: "states", points: &dots, color: 0, style: SeriesStyle::Points },
+            Series { name: "x = y", points: &diagonal, color: 0, style: SeriesStyle::Reference },
+        ];
+        plot_chart(&path, (480, 360), "State value estimates", "V_MC", "V_agent", &series).unwrap();
+        let (info, buf) = decode(&path);
+        assert_eq!((info.width, info.height), (480, 360));
+        // The reference line is matplotlib's grey.
+        assert!(buf.chunks(3).any(|p| p == [0x7f, 0x7f, 0x7f]));
         std::fs::remove_file(&path).unwrap();
     }
 

@@ -8,7 +8,9 @@
 //! - [`run_dir`]: the run directory (location, ownership lock, `config.toml`, `summary.json`);
 //! - [`logger`]: the training observer that writes `metrics.csv`, TensorBoard events and plots;
 //! - [`progress`]: the progress bar or progress lines;
-//! - [`commands`]: one module per subcommand (`train`, `eval`, `play`, `bench`, `presets`/`envs`).
+//! - [`commands`]: one module per subcommand (`train`, `eval`, `play`, `analyze`, `show-obs`,
+//!   `bench`, `presets`/`envs`);
+//! - [`obs_picture`]: image observations as pictures (stacked frames side by side).
 //!
 //! Errors are [`anyhow::Error`]s meant to be shown as one line ([`error_line`]); [`exit_code`]
 //! maps them to the binary's exit status ([`EXIT_ERROR`], [`EXIT_USAGE`], [`EXIT_INTERRUPTED`]).
@@ -20,6 +22,7 @@ use std::path::PathBuf;
 pub mod commands;
 pub mod config;
 pub mod logger;
+pub mod obs_picture;
 pub mod progress;
 pub mod run_dir;
 

@@ -1,7 +1,7 @@
 //! The `deepq` command line: parses the arguments and calls the library ([`deepq`]).
 
 use clap::{Parser, Subcommand};
-use deepq::commands::{bench, eval, info, play, train};
+use deepq::commands::{analyze, bench, eval, info, play, show_obs, train};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -61,7 +61,16 @@ enum Command {
         /// Frames per second of the recording.
         #[arg(long, default_value_t = 30.0)]
         fps: f64,
+        /// Feed the network through another observation wrapper than the checkpoint's (e.g.
+        /// lapan_pad for a lapan run); it must give the observation shape the network takes.
+        #[arg(long)]
+        wrapper: Option<String>,
     },
+    /// Compare a trained network's value estimates with the returns that followed: values.csv,
+    /// bias.json, charts, the most telling states and report.md.
+    Analyze(analyze::AnalyzeArgs),
+    /// Write what the agent sees: the rendered frame and the processed observation as PNGs.
+    ShowObs(show_obs::ShowObsArgs),
     /// Measure update time, action latency, env and replay speed.
     Bench {
         /// Which suite: `core` (DQN updates, acting, CartPole, replay), `pixels` (CartPole-from-pixels
@@ -93,9 +102,11 @@ fn main() -> ExitCode {
             train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume, force })
         }
         Command::Eval(args) => eval::run(args),
-        Command::Play { target, episodes, seed, record, fps } => {
-            play::run(play::PlayArgs { target, episodes, seed, record, fps })
+        Command::Play { target, episodes, seed, record, fps, wrapper } => {
+            play::run(play::PlayArgs { target, episodes, seed, record, fps, wrapper })
         }
+        Command::Analyze(args) => analyze::run(args),
+        Command::ShowObs(args) => show_obs::run(args),
         Command::Bench { suite, json, quick } => bench::run(&suite, json, quick),
         Command::Presets => info::presets(),
         Command::Envs { all } => info::envs(all),

@@ -176,3 +176,72 @@ fn pong_rainbow_smoke() {
     assert_eq!(net["noisy_sigma0"], 0.5);
     assert!(ck.tensors.contains_key("noise.head.weight"));
 }
+
+#[test]
+fn analyze_a_tiny_pong_run_writes_state_pictures() {
+    let dir = tmp("analyze-pong");
+    let d = dir.to_str().unwrap();
+    let out = deepq(&[
+        "train",
+        "pong",
+        "--quiet",
+        "--out",
+        d,
+        "--set",
+        "total_steps=300",
+        "--set",
+        "dqn.learning_starts=100",
+        "--set",
+        "dqn.replay.buffer_size=1000",
+        "--set",
+        "dqn.run.eval_every=0",
+        "--set",
+        "eval.episodes=1",
+        "--set",
+        "eval.max_steps=100",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = deepq(&["analyze", d, "--episodes", "2", "--max-steps", "150"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let a = dir.join("analysis");
+    for f in ["values.csv", "values.png", "value_over_time.png", "bias.json", "report.md", "states/td_error_1.png"] {
+        assert!(a.join(f).is_file(), "missing {f}");
+    }
+    // Six Q columns (Pong's minimal action set); trained rewards are the raw rewards' signs.
+    let csv = std::fs::read_to_string(a.join("values.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(header.iter().filter(|h| h.starts_with('q') && h[1..].parse::<u32>().is_ok()).count(), 6);
+    for line in csv.lines().skip(1) {
+        let cols: Vec<f64> = line.split(',').map(|c| c.parse().unwrap()).collect();
+        assert_eq!(cols[4], cols[3].signum() * f64::from(u8::from(cols[3] != 0.0)), "{line}");
+    }
+    let (w, h) = png_size(&a.join("states/q_spread_high_1.png"));
+    assert!(w > 4 * 84 && h > 84, "four 84x84 frames side by side: {w}x{h}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn show_obs_of_every_atari_stack() {
+    for (wrapper, side) in [("atari", 84), ("lapan", 84), ("practical_rl", 64)] {
+        let dir = tmp(&format!("show-obs-{wrapper}"));
+        let out = deepq(&[
+            "show-obs",
+            "BreakoutNoFrameskip-v4",
+            "--wrapper",
+            wrapper,
+            "--steps",
+            "30",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{wrapper}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(png_size(&dir.join("frame.png")), (160, 210), "{wrapper}: the emulator's screen");
+        let (w, h) = png_size(&dir.join("observation.png"));
+        assert!(w as usize > 4 * side && h as usize > side, "{wrapper}: {w}x{h}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    // RAM observations are 128 bytes, not a picture.
+    let dir = tmp("show-obs-ram");
+    let out = deepq(&["show-obs", "ALE/Pong-ram-v5", "--out", dir.to_str().unwrap()]);
+    assert_user_error(&out, "not an image");
+}

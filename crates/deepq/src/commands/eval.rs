@@ -183,13 +183,17 @@ pub fn locate(target: &Path) -> Result<(PathBuf, u64)> {
 
 /// Rebuilds a greedy policy and its environment from a checkpoint.
 pub fn load_policy(path: &Path) -> Result<(Box<dyn Policy>, String, EnvKwargs)> {
+    load_policy_with(path, None)
+}
+
+/// [`load_policy`] with the checkpoint's observation wrapper replaced by `wrapper` (for
+/// `deepq play --wrapper`): the network must still fit the wrapped env's observations.
+pub fn load_policy_with(path: &Path, wrapper: Option<&str>) -> Result<(Box<dyn Policy>, String, EnvKwargs)> {
     let ck = checkpoint::load(path)?;
-    let env_id = ck.meta("deepq.env_id", path)?.to_string();
-    let kwargs: EnvKwargs = serde_json::from_str(ck.meta("deepq.env_kwargs", path)?)
-        .map_err(|e| anyhow!("checkpoint '{}' has bad env kwargs: {e}", path.display()))?;
-    let env = deepq_env::make_with(&env_id, &kwargs)?;
+    let (env_id, kwargs) = checkpoint_env(&ck, path, wrapper)?;
     let policy: Box<dyn Policy> = match ck.meta("deepq.kind", path)? {
         "tabular_q" => {
+            let env = deepq_env::make_with(&env_id, &kwargs)?;
             let q = tabular::q_table_from(&ck, path)?;
             let n_states = env.observation_space().n().unwrap_or(0);
             if q.n_states != n_states || q.n_actions != env.n_actions() {
@@ -204,22 +208,57 @@ pub fn load_policy(path: &Path) -> Result<(Box<dyn Policy>, String, EnvKwargs)> 
             Box::new(q)
         }
         // A REINFORCE policy network is loaded the same way: its greedy action is the argmax logit.
-        "dqn" | "reinforce" => {
-            let policy = GreedyPolicy::from_checkpoint(&ck, path, deepq_burn_device())?;
-            let (obs_dim, n_actions) = policy.shape();
-            let env_dim = ObsEncoder::for_space(env.observation_space(), 1.0).dim();
-            if obs_dim != env_dim || n_actions != env.n_actions() {
-                bail!(
-                    "checkpoint '{}' has a network for {obs_dim} inputs and {n_actions} actions but {env_id} has {env_dim} and {}",
-                    path.display(),
-                    env.n_actions()
-                );
-            }
-            Box::new(policy)
-        }
+        "dqn" | "reinforce" => Box::new(network_policy(&ck, path, &env_id, &kwargs)?),
         other => bail!("checkpoint '{}' is of unknown kind '{other}'", path.display()),
     };
     Ok((policy, env_id, kwargs))
+}
+
+/// Loads the Q-network of a DQN checkpoint (not a Q-table or a REINFORCE policy, whose
+/// outputs are not values) as a greedy policy, with its env id and kwargs.
+pub fn load_q_network(path: &Path) -> Result<(GreedyPolicy, String, EnvKwargs)> {
+    let ck = checkpoint::load(path)?;
+    match ck.meta("deepq.kind", path)? {
+        "dqn" => {}
+        "tabular_q" | "reinforce" => bail!(
+            "checkpoint '{}' is a {} checkpoint; value analysis needs a DQN checkpoint (a Q-network)",
+            path.display(),
+            ck.meta("deepq.kind", path)?
+        ),
+        other => bail!("checkpoint '{}' is of unknown kind '{other}'", path.display()),
+    }
+    let (env_id, kwargs) = checkpoint_env(&ck, path, None)?;
+    let policy = network_policy(&ck, path, &env_id, &kwargs)?;
+    Ok((policy, env_id, kwargs))
+}
+
+/// The env id and kwargs recorded in a checkpoint, with the wrapper replaced when given.
+fn checkpoint_env(ck: &checkpoint::Checkpoint, path: &Path, wrapper: Option<&str>) -> Result<(String, EnvKwargs)> {
+    let env_id = ck.meta("deepq.env_id", path)?.to_string();
+    let mut kwargs: EnvKwargs = serde_json::from_str(ck.meta("deepq.env_kwargs", path)?)
+        .map_err(|e| anyhow!("checkpoint '{}' has bad env kwargs: {e}", path.display()))?;
+    if let Some(w) = wrapper {
+        kwargs.wrapper = Some(w.to_string());
+    }
+    Ok((env_id, kwargs))
+}
+
+/// The network of a DQN or REINFORCE checkpoint as a greedy policy, checked against the env
+/// `env_id` with `kwargs`.
+fn network_policy(ck: &checkpoint::Checkpoint, path: &Path, env_id: &str, kwargs: &EnvKwargs) -> Result<GreedyPolicy> {
+    let env = deepq_env::make_with(env_id, kwargs)?;
+    let policy = GreedyPolicy::from_checkpoint(ck, path, deepq_burn_device())?;
+    let (obs_dim, n_actions) = policy.shape();
+    let env_dim = ObsEncoder::for_space(env.observation_space(), 1.0).dim();
+    if obs_dim != env_dim || n_actions != env.n_actions() {
+        let with = kwargs.wrapper.as_ref().map(|w| format!(" with wrapper {w}")).unwrap_or_default();
+        bail!(
+            "checkpoint '{}' has a network for {obs_dim} inputs and {n_actions} actions but {env_id}{with} has {env_dim} and {}",
+            path.display(),
+            env.n_actions()
+        );
+    }
+    Ok(policy)
 }
 
 /// The device policies are evaluated on (the CPU backend).

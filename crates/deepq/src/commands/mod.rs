@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
+pub mod analyze;
 pub mod bench;
 pub mod eval;
 pub mod info;
 pub mod play;
+pub mod show_obs;
 pub mod train;

@@ -51,14 +51,16 @@ pub struct PlayArgs {
     pub record: Option<PathBuf>,
     /// Frames per second of the recording.
     pub fps: f64,
+    /// An observation wrapper replacing the checkpoint's (the network must fit it).
+    pub wrapper: Option<String>,
 }
 
 /// Runs `deepq play`: greedy episodes of a trained policy, printed and optionally recorded.
 pub fn run(args: PlayArgs) -> Result<()> {
-    let PlayArgs { target, episodes, seed, record, fps } = args;
+    let PlayArgs { target, episodes, seed, record, fps, wrapper } = args;
     crate::commands::eval::check_episodes(episodes)?;
     let (ckpt, default_seed) = crate::commands::eval::locate(&target)?;
-    let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy(&ckpt)?;
+    let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy_with(&ckpt, wrapper.as_deref())?;
     let opts =
         PlayOptions { episodes, seed: seed.unwrap_or(default_seed), record: record.as_deref(), fps, verbose: true };
     play(&env_id, &kwargs, policy.as_mut(), &opts)

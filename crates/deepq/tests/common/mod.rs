@@ -51,3 +51,10 @@ pub fn gif_frames(path: &Path) -> (usize, u16, u16) {
     }
     (n, w, h)
 }
+
+/// Width and height of a PNG.
+pub fn png_size(path: &Path) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let reader = decoder.read_info().unwrap();
+    (reader.info().width, reader.info().height)
+}
