@@ -25,6 +25,13 @@ pub struct Measurement {
     pub iterations: u64,
 }
 
+impl Measurement {
+    /// A measurement that is not a count of timed repetitions (a rate over a time span).
+    pub fn rate(id: &str, name: &str, value: f64, unit: &'static str) -> Self {
+        Self { id: id.into(), name: name.into(), value, unit, iterations: 0 }
+    }
+}
+
 /// Times `f` for `iters` repetitions after `warmup` untimed ones; returns the median seconds
 /// per call (robust to the other processes of a shared machine, and what the PyTorch peer
 /// script reports).

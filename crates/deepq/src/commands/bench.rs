@@ -87,13 +87,7 @@ fn atari_suite(quick: bool) -> Result<Vec<Measurement>> {
     let raw_fps = drive(&mut raw, 1.0)?;
     let mut stack = deepq_atari::make_atari_stack("PongNoFrameskip-v4", deepq_atari::StackKind::Atari, &kw)?;
     let stack_fps = drive(stack.as_mut(), 4.0)?;
-    let m = |id: &str, name: &str, value: f64, unit: &'static str| Measurement {
-        id: id.into(),
-        name: name.into(),
-        value,
-        unit,
-        iterations: 0,
-    };
+    let m = Measurement::rate;
     Ok(vec![
         m("env.ale_pong_raw", "raw ALE, PongNoFrameskip-v4 (no observation built)", raw_fps, "frames/s"),
         m(
@@ -141,13 +135,7 @@ fn pong_training_entries(quick: bool) -> Result<Vec<Measurement>> {
     let secs = if quick { 8.0 } else { 60.0 };
     let (quarter, cores) = pong_training_rate(4, secs)?;
     let (one, _) = pong_training_rate(1, secs)?;
-    let m = |id: &str, name: &str, value: f64, unit: &'static str| Measurement {
-        id: id.into(),
-        name: name.into(),
-        value,
-        unit,
-        iterations: 0,
-    };
+    let m = Measurement::rate;
     Ok(vec![
         m("train.pong_ratio_0.25", "`pong` training loop, one update per 4 agent steps", quarter, "agent steps/s"),
         m("train.pong_ratio_1", "`pong` training loop, one update per agent step", one, "agent steps/s"),
