@@ -23,7 +23,7 @@ mod tensorboard;
 mod text_backend;
 mod video;
 
-pub use atomic::{atomic_write, write_json_atomic};
+pub use atomic::{atomic_write, write_json_atomic, PAUSE_WRITE_NOTE, PAUSE_WRITE_VAR};
 pub use csv::{format_float, CsvLogger, CsvValue};
 pub use plot::{plot_returns, plot_returns_sized, plot_series, plot_series_sized, DEFAULT_PLOT_SIZE, RETURNS_WINDOW};
 pub use stats::moving_mean;
