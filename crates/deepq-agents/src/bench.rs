@@ -458,7 +458,7 @@ mod tests {
     #[test]
     fn quick_suite_measures_positive_values() {
         let m = super::standard_suite(true).unwrap();
-        assert_eq!(m.len(), 7);
+        assert_eq!(m.len(), 8);
         assert!(m.iter().all(|x| x.value > 0.0 && x.value.is_finite()), "{m:?}");
     }
 

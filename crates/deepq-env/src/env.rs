@@ -177,6 +177,18 @@ pub trait Env: Send {
     fn render(&mut self) -> Result<RgbFrame, EnvError> {
         Err(EnvError::NoRender(self.id().to_string()))
     }
+    /// The state of the environment's random stream (opaque bytes), so that a resumed training
+    /// run can rebuild the episode it was killed in: restore it with [`Env::set_rng_state`],
+    /// `reset(None)`, and replay the episode's actions. `None` when the environment cannot save
+    /// it (the default); wrappers that draw no random numbers forward their inner env's.
+    fn rng_state(&self) -> Option<Vec<u8>> {
+        None
+    }
+    /// Restores a state from [`Env::rng_state`]; false (nothing changed) when the environment
+    /// cannot, or the bytes are not such a state.
+    fn set_rng_state(&mut self, _state: &[u8]) -> bool {
+        false
+    }
     /// Number of discrete actions.
     fn n_actions(&self) -> usize {
         self.action_space().n().expect("deepq environments have discrete action spaces")

@@ -273,6 +273,35 @@ fn cartpole_seeded_resets_through_make_are_reproducible() {
     panic!("alternating actions never ended the episode");
 }
 
+#[test]
+fn a_saved_random_state_restarts_the_same_episodes() {
+    // What a resumed training run does: restore the state saved before a reset(None), reset,
+    // and replay the actions; the env goes on as the one that was not interrupted.
+    for id in ["CartPole-v1", "FrozenLake-v1", "Taxi-v3", "CliffWalking-v1", "LunarLander-v3"] {
+        let Ok(mut a) = deepq_env::make(id) else {
+            assert!(id.starts_with("LunarLander"), "{id}");
+            continue; // built without the box2d feature
+        };
+        let mut b = deepq_env::make(id).unwrap();
+        let action = |t: usize, n: usize| (t * 7 + 3) % n;
+        a.reset(Some(4));
+        for t in 0..5 {
+            a.step(action(t, a.n_actions())).unwrap();
+        }
+        let state = a.rng_state().expect("the env saves its random state");
+        assert!(b.set_rng_state(&state), "{id}");
+        assert_eq!(a.reset(None), b.reset(None), "{id}");
+        for t in 0..300 {
+            let sa = a.step(action(t, a.n_actions())).unwrap();
+            assert_eq!(b.step(action(t, b.n_actions())).unwrap(), sa, "{id} step {t}");
+            if sa.done() {
+                assert_eq!(a.reset(None), b.reset(None), "{id} reset after step {t}");
+            }
+        }
+        assert!(!b.set_rng_state(&[1, 2, 3]), "{id}: bytes of the wrong length are refused");
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // Toy text
 

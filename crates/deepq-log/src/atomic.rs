@@ -33,6 +33,7 @@ pub fn atomic_write(path: impl AsRef<Path>, bytes: &[u8]) -> io::Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
+        pause_for_tests(&file_name.to_string_lossy());
         fs::rename(&tmp_path, path)
     })();
     if let Err(err) = result {
@@ -41,6 +42,33 @@ pub fn atomic_write(path: impl AsRef<Path>, bytes: &[u8]) -> io::Result<()> {
     }
     sync_dir(&dir);
     Ok(())
+}
+
+/// The environment variable of a test hook (off unless set): `DEEPQ_TEST_PAUSE_WRITE=NAME@N`
+/// makes the `N`-th atomic write (1-based; `NAME` alone means the first) of a file named `NAME`
+/// in this process wait 60 s between its complete temporary file and the rename, after saying
+/// so on stderr ([`PAUSE_WRITE_NOTE`]), so a test can kill the process inside that window (see
+/// `crates/deepq/tests/reliability_kill.rs`).
+pub const PAUSE_WRITE_VAR: &str = "DEEPQ_TEST_PAUSE_WRITE";
+
+/// The stderr line of the [`PAUSE_WRITE_VAR`] hook when it holds a write.
+pub const PAUSE_WRITE_NOTE: &str = "deepq: test hook: holding an atomic write before its rename";
+
+/// Atomic writes of the file named in [`PAUSE_WRITE_VAR`] so far.
+static PAUSE_WRITE_COUNT: AtomicU64 = AtomicU64::new(0);
+
+/// The test hook of [`PAUSE_WRITE_VAR`].
+fn pause_for_tests(file_name: &str) {
+    let Some(spec) = std::env::var_os(PAUSE_WRITE_VAR) else { return };
+    let spec = spec.to_string_lossy();
+    let (name, nth) = match spec.split_once('@') {
+        Some((name, n)) => (name, n.parse::<u64>().unwrap_or(1)),
+        None => (&*spec, 1),
+    };
+    if name == file_name && PAUSE_WRITE_COUNT.fetch_add(1, Ordering::Relaxed) + 1 == nth {
+        eprintln!("{PAUSE_WRITE_NOTE}");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }
 
 /// Serializes `value` as pretty-printed JSON (with a trailing newline) and writes it to

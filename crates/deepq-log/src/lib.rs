@@ -25,7 +25,7 @@ mod tensorboard;
 mod text_backend;
 mod video;
 
-pub use atomic::{atomic_write, write_json_atomic};
+pub use atomic::{atomic_write, write_json_atomic, PAUSE_WRITE_NOTE, PAUSE_WRITE_VAR};
 pub use csv::{format_float, CsvLogger, CsvValue};
 pub use picture::{write_labelled_png, write_png, Picture};
 pub use plot::{

@@ -190,6 +190,6 @@ fn bench_quick_runs_and_unknown_suites_are_errors() {
     let out = deepq(&["bench", "--quick", "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 7);
+    assert_eq!(v.as_array().unwrap().len(), 8);
     assert_user_error(&deepq(&["bench", "gpu"]), "unknown benchmark suite");
 }

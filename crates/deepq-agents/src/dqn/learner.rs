@@ -258,9 +258,11 @@ impl Learner {
         }
     }
 
-    /// Optimizer state as bytes (for resume).
+    /// Optimizer state as bytes (for resume): burn's burnpack record with its tensors in name
+    /// order, so the same state always gives the same bytes.
     pub fn optimizer_bytes(&self) -> Result<Vec<u8>, String> {
-        self.optim.into_bytes().map(|b| b.to_vec()).map_err(|e| format!("{e:?}"))
+        let bytes = self.optim.into_bytes().map_err(|e| format!("{e:?}"))?;
+        sorted_burnpack(bytes).map_err(|e| format!("{e:?}"))
     }
 
     /// Restores online/target weights (with their parameter ids) and the optimizer state.
@@ -290,6 +292,24 @@ impl Learner {
     pub(crate) fn reset_acting(&mut self) {
         self.acting = None;
     }
+}
+
+/// Rewrites burnpack bytes with their tensors in name order. burn lays out an optimizer
+/// record's tensors in the iteration order of a hash map (its per-parameter state), which
+/// differs between processes; the scalars and metadata are ordered maps already.
+fn sorted_burnpack(bytes: Bytes) -> Result<Vec<u8>, burn_pack::Error> {
+    let reader = burn_pack::Reader::from_bytes(bytes)?;
+    let (scalars, metadata) = (reader.scalars().clone(), reader.metadata().clone());
+    let mut tensors = reader.into_tensors()?;
+    tensors.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut writer = burn_pack::Writer::new(tensors);
+    for (key, value) in &scalars {
+        writer = writer.with_scalar(key, *value);
+    }
+    for (key, value) in &metadata {
+        writer = writer.with_metadata(key, value);
+    }
+    Ok(writer.into_bytes()?.to_vec())
 }
 
 /// Computes the global L2 norm of the gradients (returned, before clipping) and clips them

@@ -22,6 +22,34 @@ pub(super) struct ResumeState {
     pub noise_rng: ChaCha8Rng,
     pub control: ControlState,
     pub initial_features: Vec<f32>,
+    /// The episode in flight (absent in checkpoints of older versions: a fresh one starts).
+    #[serde(default)]
+    pub open_episode: OpenEpisode,
+}
+
+/// The episode in flight at a checkpoint, rebuilt on resume by starting it the same way and
+/// replaying its actions, so a resumed run continues exactly as if it had not stopped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct OpenEpisode {
+    /// How it began; `None` when the env cannot save its random state (Atari after the first
+    /// episode): the episode is lost on resume and a fresh one starts.
+    pub start: Option<EpisodeStart>,
+    /// Its actions so far (empty when `start` is `None`).
+    pub actions: Vec<u32>,
+    /// Its sums of loss, gradient norm and mean Q as f64 bits (JSON has no NaN).
+    pub stat_sums: [u64; 3],
+    /// Its gradient updates.
+    pub updates: u64,
+}
+
+/// How an episode began.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum EpisodeStart {
+    /// `reset(Some(seed))`.
+    Seed(u64),
+    /// `reset(None)` from this env random state ([`deepq_env::Env::rng_state`]).
+    Rng(Vec<u8>),
 }
 
 /// What every DQN checkpoint records about its network and env.

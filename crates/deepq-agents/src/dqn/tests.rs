@@ -409,3 +409,68 @@ fn terminal_on_truncation_stops_bootstrapping_at_time_limits() {
     let bootstrapped = v0_after(false);
     assert!(bootstrapped > 2.5, "V(s0) {bootstrapped} should grow towards 10");
 }
+
+/// The config of [`trained_learner`].
+fn three_layer_cfg() -> DqnConfig {
+    cfg_with(|c| c.network.hidden = vec![8, 8])
+}
+
+/// A learner with three layers (six parameters, so six optimizer states in a hash map) after
+/// `updates` Adam updates on fixed batches.
+fn trained_learner(updates: usize) -> Learner {
+    let mut l = Learner::new(NetSpec::mlp(2, 2, &[8, 8], false), &three_layer_cfg(), Devices::cpu(), rng_for(3, 5));
+    for i in 0..updates {
+        l.update(&fixed_batch(i), false);
+    }
+    l
+}
+
+fn fixed_batch(i: usize) -> Batch {
+    let x = i as f32 * 0.1;
+    let mut b = batch(vec![x, 0.5, -x, 1.0], vec![1.0, -0.5], vec![0.0, 1.0], 0.9);
+    b.obs = vec![0.3, x, x, -0.2];
+    b.actions = vec![(i % 2) as i64, 1];
+    b
+}
+
+fn prefixed(prefix: &str, net: &QNetwork) -> Vec<(String, StoredTensor)> {
+    crate::nets::named_params(net).into_iter().map(|(n, t)| (format!("{prefix}{n}"), t)).collect()
+}
+
+/// A fresh learner restored from `a`'s networks and optimizer bytes, as a resume does.
+fn restored_copy(a: &Learner) -> Learner {
+    let mut tensors: HashMap<String, StoredTensor> =
+        prefixed("online.", &a.online).into_iter().chain(prefixed("target.", &a.target)).collect();
+    let optim = a.optimizer_bytes().unwrap();
+    tensors.insert("optimizer".into(), StoredTensor::u8(vec![optim.len()], optim));
+    let ids: HashMap<String, u64> = crate::nets::param_ids(&a.online).into_iter().collect();
+    let metadata = HashMap::from([("deepq.param_ids".to_string(), serde_json::to_string(&ids).unwrap())]);
+    let ck = crate::checkpoint::Checkpoint { tensors, metadata };
+    let mut b = Learner::new(a.spec().clone(), &three_layer_cfg(), Devices::cpu(), rng_for(9, 5));
+    b.restore(&ck, std::path::Path::new("memory")).unwrap();
+    b
+}
+
+#[test]
+fn the_same_optimizer_state_gives_the_same_bytes() {
+    // burn keeps an optimizer's per-parameter state in a hash map with a random state of its
+    // own, and writes its record in that map's order: unsorted, the same state restored into
+    // another optimizer (a resumed run) would give other bytes.
+    let a = trained_learner(3);
+    let bytes = a.optimizer_bytes().unwrap();
+    assert_eq!(a.optimizer_bytes().unwrap(), bytes);
+    for _ in 0..4 {
+        assert!(restored_copy(&a).optimizer_bytes().unwrap() == bytes, "other bytes for the same state");
+    }
+}
+
+#[test]
+fn a_learner_restored_from_the_sorted_optimizer_state_continues_identically() {
+    let mut a = trained_learner(4);
+    let mut b = restored_copy(&a);
+    for i in 4..8 {
+        assert_eq!(a.update(&fixed_batch(i), false), b.update(&fixed_batch(i), false), "update {i}");
+    }
+    assert_eq!(prefixed("", &a.online), prefixed("", &b.online));
+    assert!(a.optimizer_bytes().unwrap() == b.optimizer_bytes().unwrap());
+}

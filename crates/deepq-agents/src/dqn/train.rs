@@ -7,7 +7,7 @@
 use super::config::{DqnConfig, TargetUpdate, Unit};
 use super::explorer::epsilon_greedy;
 use super::learner::{Learner, UpdateStats};
-use super::saving::{save_policy, save_resume, CheckpointMeta, ResumeState};
+use super::saving::{save_policy, save_resume, CheckpointMeta, EpisodeStart, OpenEpisode, ResumeState};
 use crate::checkpoint::{self, CheckpointError};
 use crate::common::{AgentError, ObsEncoder, Outcome, RunControl, RunSpec, Trainee};
 use crate::nets::NetSpec;
@@ -15,7 +15,7 @@ use crate::observer::{EpisodeRecord, Observer, Phase, ProgressInfo};
 use crate::policy::{GreedyPolicy, Policy};
 use crate::replay::{self, Batch, Replay, Transition};
 use crate::util::{flush_denormals_to_zero, rng_for};
-use deepq_env::{make_with, Env};
+use deepq_env::{make_with, Env, Obs};
 use std::path::Path;
 
 /// Everything a DQN run needs besides its observer.
@@ -83,6 +83,15 @@ struct EpisodeStats {
 }
 
 impl EpisodeStats {
+    /// The sums as saved in a resume checkpoint.
+    fn save(&self, open: &mut OpenEpisode) {
+        open.stat_sums = [self.loss.to_bits(), self.grad_norm.to_bits(), self.mean_q.to_bits()];
+        open.updates = self.updates;
+    }
+    fn restore(open: &OpenEpisode) -> Self {
+        let [loss, grad_norm, mean_q] = open.stat_sums.map(f64::from_bits);
+        Self { loss, grad_norm, mean_q, updates: open.updates }
+    }
     fn add(&mut self, s: &UpdateStats) {
         self.loss += s.loss as f64;
         self.grad_norm += s.grad_norm as f64;
@@ -133,15 +142,12 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         noise_rng: rng_for(spec.seed, 5),
         control: crate::common::ControlState::new(spec.seed),
         initial_features: Vec::new(),
+        open_episode: OpenEpisode::default(),
     };
-    let mut first_reset_seed = Some(spec.seed);
     let mut control_state = None;
     if let Some(path) = spec.resume_from {
         st = restore(path, &mut learner, replay.as_mut())?;
         control_state = Some(st.control.clone());
-        // The episode in flight when the run was killed is lost; start a fresh one with a
-        // seed derived from the counters so a resumed run is reproducible.
-        first_reset_seed = Some(spec.seed.wrapping_mul(31).wrapping_add(st.episode).wrapping_add(7_777));
     }
     let atari = deepq_env::provider::looks_like_atari(spec.env_id);
     let names: Vec<&'static str> = SCALARS.iter().chain(if atari { &GAME_SCALARS[..] } else { &[] }).copied().collect();
@@ -149,13 +155,30 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
 
     let mut features = vec![0.0f32; encoder.dim()];
     let mut next_features = vec![0.0f32; encoder.dim()];
-    let (mut obs, _) = env.reset(first_reset_seed);
+    // The episode in flight, kept for the resume checkpoint.
+    let mut open = OpenEpisode::default();
+    let (mut ep_return, mut ep_len, mut ep_stats) = (0.0f64, 0u64, EpisodeStats::default());
+    let rebuilt = if spec.resume_from.is_some() { rebuild_episode(env.as_mut(), &st.open_episode) } else { None };
+    let mut obs = if let Some((obs, ret)) = rebuilt {
+        open = st.open_episode.clone();
+        (ep_return, ep_len, ep_stats) = (ret, open.actions.len() as u64, EpisodeStats::restore(&open));
+        obs
+    } else {
+        // A fresh run, or a resume whose episode in flight cannot be rebuilt (it is lost): a
+        // new episode with a seed derived from the counters, so a resumed run is reproducible.
+        let seed = if spec.resume_from.is_some() {
+            spec.seed.wrapping_mul(31).wrapping_add(st.episode).wrapping_add(7_777)
+        } else {
+            spec.seed
+        };
+        open.start = Some(EpisodeStart::Seed(seed));
+        env.reset(Some(seed)).0
+    };
     encoder.encode(&obs, &mut features);
     if st.initial_features.is_empty() {
         st.initial_features = features.clone();
     }
     let mut batch = Batch::default();
-    let (mut ep_return, mut ep_len, mut ep_stats) = (0.0f64, 0u64, EpisodeStats::default());
     let tau = if cfg.target.update == TargetUpdate::Soft { cfg.target.tau } else { 1.0 };
 
     while st.step < spec.total_steps {
@@ -166,6 +189,9 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         let epsilon = cfg.exploration.value(st.step, st.episode, spec.total_steps);
         let action = epsilon_greedy(&mut learner, &features, epsilon, n_actions, &mut st.rng);
         let s = env.step(action)?;
+        if open.start.is_some() {
+            open.actions.push(action as u32);
+        }
         st.step += 1;
         ep_return += s.reward;
         ep_len += 1;
@@ -223,6 +249,7 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
                 learner.update_target(tau);
             }
             control.end_episode(&rec, &mut DqnTrainee { learner: &mut learner, meta: &meta })?;
+            open = OpenEpisode { start: env.rng_state().map(EpisodeStart::Rng), ..OpenEpisode::default() };
             obs = env.reset(None).0;
             encoder.encode(&obs, &mut features);
         }
@@ -233,6 +260,8 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         // 7. Periodic last + resume checkpoints.
         if control.checkpoint_due(st.step) {
             st.control = control.state().clone();
+            ep_stats.save(&mut open);
+            st.open_episode = open.clone();
             write_checkpoints(spec, &learner, replay.as_ref(), &st, cfg, &meta, "last")?;
         }
         if st.step.is_multiple_of(500) {
@@ -245,6 +274,8 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
     let epsilon = cfg.exploration.value(st.step, st.episode, spec.total_steps);
     control.observer().on_progress(&progress_info(&st, cfg, epsilon));
     st.control = control.state().clone();
+    ep_stats.save(&mut open);
+    st.open_episode = open;
     let final_checkpoint = write_checkpoints(spec, &learner, replay.as_ref(), &st, cfg, &meta, "final")?;
     Ok(control.finish(st.step, st.episode, st.updates, final_checkpoint))
 }
@@ -272,6 +303,31 @@ fn write_checkpoints(
     save_policy(&policy, learner, meta, st.step)?;
     save_resume(&resume, learner, replay, st, cfg.replay.save, cfg.replay.save_max_mb, meta)?;
     Ok(Some(policy))
+}
+
+/// Replays the episode in flight at a checkpoint on `env`: its observation now and its return so
+/// far, or `None` when it cannot be rebuilt (the env cannot restore its random state, or the
+/// replay does not end where it should).
+fn rebuild_episode(env: &mut dyn Env, open: &OpenEpisode) -> Option<(Obs, f64)> {
+    let mut obs = match open.start.as_ref()? {
+        EpisodeStart::Seed(seed) => env.reset(Some(*seed)).0,
+        EpisodeStart::Rng(state) => {
+            if !env.set_rng_state(state) {
+                return None;
+            }
+            env.reset(None).0
+        }
+    };
+    let mut ret = 0.0;
+    for &a in &open.actions {
+        let s = env.step(a as usize).ok()?;
+        if s.terminated || s.truncated {
+            return None;
+        }
+        ret += s.reward;
+        obs = s.obs;
+    }
+    Some((obs, ret))
 }
 
 /// Restores the learner, the replay memory and the counters from a resume checkpoint.

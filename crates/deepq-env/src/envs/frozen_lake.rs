@@ -139,6 +139,12 @@ impl Env for FrozenLake {
     fn action_space(&self) -> &Space {
         &self.core.action_space
     }
+    fn rng_state(&self) -> Option<Vec<u8>> {
+        Some(self.core.rng_state())
+    }
+    fn set_rng_state(&mut self, state: &[u8]) -> bool {
+        self.core.set_rng_state(state)
+    }
     fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
         (Obs::Discrete(self.core.reset(seed)), Info::new().with("prob", 1.0))
     }

@@ -548,6 +548,12 @@ impl Env for LunarLander {
     fn action_space(&self) -> &Space {
         &self.action_space
     }
+    fn rng_state(&self) -> Option<Vec<u8>> {
+        Some(self.rng.state())
+    }
+    fn set_rng_state(&mut self, state: &[u8]) -> bool {
+        self.rng.set_state(state)
+    }
     fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
         self.rng.reseed(seed);
         let draws = self.draw_reset();

@@ -61,6 +61,16 @@ impl Tabular {
         &self.table[s * self.n_actions + a]
     }
 
+    /// The random stream's state ([`Env::rng_state`](crate::Env::rng_state)).
+    pub(crate) fn rng_state(&self) -> Vec<u8> {
+        self.rng.state()
+    }
+
+    /// Restores [`Tabular::rng_state`]; false for bytes that are not such a state.
+    pub(crate) fn set_rng_state(&mut self, state: &[u8]) -> bool {
+        self.rng.set_state(state)
+    }
+
     /// Starts an episode in a state drawn from the initial distribution.
     pub(crate) fn reset(&mut self, seed: Option<u64>) -> usize {
         self.rng.reseed(seed);

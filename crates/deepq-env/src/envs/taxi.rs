@@ -171,6 +171,12 @@ impl Env for Taxi {
     fn action_space(&self) -> &Space {
         &self.core.action_space
     }
+    fn rng_state(&self) -> Option<Vec<u8>> {
+        Some(self.core.rng_state())
+    }
+    fn set_rng_state(&mut self, state: &[u8]) -> bool {
+        self.core.set_rng_state(state)
+    }
     fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
         let s = self.core.reset(seed);
         (Obs::Discrete(s), Self::info(1.0, s))

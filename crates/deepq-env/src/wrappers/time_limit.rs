@@ -53,4 +53,10 @@ impl Env for TimeLimit {
     fn render(&mut self) -> Result<RgbFrame, EnvError> {
         self.inner.render()
     }
+    fn rng_state(&self) -> Option<Vec<u8>> {
+        self.inner.rng_state()
+    }
+    fn set_rng_state(&mut self, state: &[u8]) -> bool {
+        self.inner.set_rng_state(state)
+    }
 }
