@@ -9,6 +9,7 @@
 //! - [`TensorBoardWriter`]: a hand-rolled TensorBoard event-file writer for scalar summaries.
 //! - [`plot_series`] and [`plot_returns`]: PNG line charts rendered in pure Rust with an
 //!   embedded font, so they work on machines without system fonts.
+//! - [`plot_histogram`]: PNG histograms in the same style (the final evaluation's returns).
 //! - [`moving_mean`]: trailing moving average used by the return plots.
 //! - [`record_video`], [`GifRecorder`] and [`Mp4Recorder`]: episode videos as animated GIFs
 //!   (pure Rust) or MP4s (through an external `ffmpeg`).
@@ -17,6 +18,7 @@
 
 mod atomic;
 mod csv;
+mod hist;
 mod plot;
 mod stats;
 mod tensorboard;
@@ -25,6 +27,7 @@ mod video;
 
 pub use atomic::{atomic_write, write_json_atomic};
 pub use csv::{format_float, CsvLogger, CsvValue};
+pub use hist::{histogram_bins, plot_histogram, plot_histogram_sized, Bins};
 pub use plot::{plot_returns, plot_returns_sized, plot_series, plot_series_sized, DEFAULT_PLOT_SIZE, RETURNS_WINDOW};
 pub use stats::moving_mean;
 pub use tensorboard::{encode_varint, mask_crc32c, masked_crc32c, read_tfrecords, unmask_crc32c, TensorBoardWriter};
