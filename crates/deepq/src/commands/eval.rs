@@ -3,6 +3,7 @@
 use anyhow::{anyhow, bail, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::dqn::{GreedyPolicy, ObsEncoder};
+use deepq_agents::pg_linear::{GreedyLogistic, LogisticPolicy};
 use deepq_agents::policy::{evaluate_with, EvalOptions, HeuristicPolicy, Policy, Protocol, RandomPolicy};
 use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
@@ -216,6 +217,10 @@ pub fn load_policy(path: &Path) -> Result<(Box<dyn Policy>, String, EnvKwargs)> 
                 );
             }
             Box::new(policy)
+        }
+        "pg_linear" => {
+            let dim = ObsEncoder::for_space(env.observation_space(), 1.0).dim();
+            Box::new(GreedyLogistic::new(LogisticPolicy::from_checkpoint(&ck, path, dim)?))
         }
         other => bail!("checkpoint '{}' is of unknown kind '{other}'", path.display()),
     };
