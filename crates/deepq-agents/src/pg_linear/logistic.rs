@@ -192,12 +192,12 @@ mod tests {
         let h = 1e-6;
         for a in [0, 1] {
             let analytic = p.grad_log_prob(&S, a);
-            for i in 0..4 {
+            for (i, want) in analytic.iter().enumerate() {
                 let (mut plus, mut minus) = (p.clone(), p.clone());
                 plus.theta[i] += h;
                 minus.theta[i] -= h;
                 let numeric = (plus.log_prob(&S, a) - minus.log_prob(&S, a)) / (2.0 * h);
-                assert!((numeric - analytic[i]).abs() < 1e-8, "a={a} i={i}: {numeric} vs {}", analytic[i]);
+                assert!((numeric - want).abs() < 1e-8, "a={a} i={i}: {numeric} vs {want}");
             }
         }
     }
