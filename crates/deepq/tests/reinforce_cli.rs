@@ -74,6 +74,8 @@ fn value_baseline_logs_its_loss() {
         "--set",
         "reinforce.baseline=value",
         "--set",
+        "reinforce.obs_scale=0.5",
+        "--set",
         "reinforce.max_episodes=12",
         "--set",
         "eval.episodes=2",
@@ -85,6 +87,14 @@ fn value_baseline_logs_its_loss() {
     let value_loss: f64 = last.rsplit(',').next().unwrap().parse().unwrap();
     assert!(value_loss.is_finite() && value_loss > 0.0, "{last}");
     assert!(dir.join("plots/eval_hist.png").is_file());
+    let cfg = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(cfg.contains("baseline = \"value\"") && cfg.contains("obs_scale = 0.5"), "{cfg}");
+    // The scale travels with the checkpoint: `deepq eval` reproduces the summary.
+    let s = json(&dir.join("summary.json"));
+    let out = deepq(&["eval", dir.to_str().unwrap(), "--episodes", "2", "--json"]);
+    ok(&out);
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["returns"], s["eval"]["returns"], "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
