@@ -7,7 +7,8 @@
 //! - [`nets`]: Q-networks (trunk + scalar/dueling/distributional head, noisy layers) and their
 //!   parameter plumbing.
 //! - Algorithms, each reading top to bottom: [`tabular`] (Q-learning, value iteration),
-//!   [`dqn`] (DQN and the Rainbow extensions), [`reinforce`] (Monte-Carlo policy gradient).
+//!   [`dqn`] (DQN and the Rainbow extensions), [`reinforce`] (Monte-Carlo policy gradient),
+//!   [`pg_linear`] (the same gradient for a linear logistic policy, in plain `f64`).
 //! - [`analysis`]: the arithmetic of `deepq analyze` (returns-to-go, TD errors, value bias).
 //! - [`policy`]: policies (greedy over a checkpoint's network, random) and evaluation.
 //! - [`observer`]: how an algorithm reports episodes and scalars to the run directory.
@@ -19,6 +20,7 @@ pub mod common;
 pub mod dqn;
 pub mod nets;
 pub mod observer;
+pub mod pg_linear;
 pub mod policy;
 pub mod reinforce;
 pub mod replay;

@@ -10,6 +10,7 @@
 //! - [`plot_series`], [`plot_returns`] and [`plot_chart`]: PNG line and scatter charts rendered
 //!   in pure Rust with an embedded font, so they work on machines without system fonts.
 //! - [`Picture`] and [`write_labelled_png`]: images (observations side by side) with captions.
+//! - [`plot_histogram`]: PNG histograms in the same style (the final evaluation's returns).
 //! - [`moving_mean`]: trailing moving average used by the return plots.
 //! - [`record_video`], [`GifRecorder`] and [`Mp4Recorder`]: episode videos as animated GIFs
 //!   (pure Rust) or MP4s (through an external `ffmpeg`).
@@ -18,6 +19,7 @@
 
 mod atomic;
 mod csv;
+mod hist;
 mod picture;
 mod plot;
 mod stats;
@@ -27,6 +29,7 @@ mod video;
 
 pub use atomic::{atomic_write, write_json_atomic, PAUSE_WRITE_NOTE, PAUSE_WRITE_VAR};
 pub use csv::{format_float, CsvLogger, CsvValue};
+pub use hist::{histogram_bins, plot_histogram, plot_histogram_sized, Bins};
 pub use picture::{write_labelled_png, write_png, Picture};
 pub use plot::{
     plot_chart, plot_returns, plot_returns_sized, plot_series, plot_series_sized, Series, SeriesStyle,

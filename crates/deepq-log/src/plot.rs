@@ -6,6 +6,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::register_font;
@@ -21,7 +22,7 @@ pub const DEFAULT_PLOT_SIZE: (u32, u32) = (960, 600);
 pub const RETURNS_WINDOW: usize = 100;
 
 /// Matplotlib's default ("tab10") colour cycle.
-const PALETTE: [RGBColor; 10] = [
+pub(crate) const PALETTE: [RGBColor; 10] = [
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0xff, 0x7f, 0x0e),
     RGBColor(0x2c, 0xa0, 0x2c),
@@ -112,7 +113,7 @@ pub(crate) fn ensure_font() -> io::Result<()> {
         .map_err(io::Error::other)
 }
 
-fn plot_err<E: std::fmt::Display>(err: E) -> io::Error {
+pub(crate) fn plot_err<E: std::fmt::Display>(err: E) -> io::Error {
     io::Error::other(format!("plotting failed: {err}"))
 }
 
@@ -200,7 +201,7 @@ pub fn plot_returns_sized(
 const MAX_PLOTTED_MAGNITUDE: f64 = 1e150;
 
 /// Finite data range of the given points, padded like matplotlib's default 5% margins.
-fn padded_range(values: impl Iterator<Item = f64>) -> Range<f64> {
+pub(crate) fn padded_range(values: impl Iterator<Item = f64>) -> Range<f64> {
     let (lo, hi) = values
         .filter(|v| v.is_finite() && v.abs() < MAX_PLOTTED_MAGNITUDE)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
@@ -292,6 +293,22 @@ fn render_png(
     y_label: &str,
     lines: &[Line<'_>],
 ) -> io::Result<()> {
+    render_with(path, size, |root| draw_chart(root, title, x_label, y_label, lines))
+}
+
+/// The drawing area every chart is drawn on.
+pub(crate) type Root<'a> = DrawingArea<TextBackend<'a>, Shift>;
+
+/// A chart with `f64` axes on a [`Root`].
+pub(crate) type Chart<'a, 'b> = ChartContext<'a, TextBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Renders a chart drawn by `draw` into an RGB buffer of `size` pixels and saves it as a PNG
+/// (atomically).
+pub(crate) fn render_with(
+    path: &Path,
+    size: (u32, u32),
+    draw: impl FnOnce(&Root<'_>) -> io::Result<()>,
+) -> io::Result<()> {
     let (width, height) = size;
     if width < 64 || height < 64 {
         return Err(io::Error::new(
@@ -303,39 +320,54 @@ fn render_png(
     let mut buf = vec![0u8; width as usize * height as usize * 3];
     {
         let root = TextBackend::new(BitMapBackend::with_buffer(&mut buf, size)).into_drawing_area();
-        draw_chart(&root, title, x_label, y_label, lines)?;
+        root.fill(&WHITE).map_err(plot_err)?;
+        draw(&root)?;
         root.present().map_err(plot_err)?;
     }
     let png = encode_png(&buf, width, height)?;
     atomic_write(path, &png)
 }
 
-fn draw_chart(
-    root: &DrawingArea<TextBackend<'_>, Shift>,
+/// Pixel sizes scaled to the chart's height (the styles are designed for 600 pixels).
+#[derive(Clone, Copy)]
+pub(crate) struct Scale(f64);
+
+impl Scale {
+    /// The scale of `root`.
+    pub(crate) fn of(root: &Root<'_>) -> Self {
+        Self((f64::from(root.dim_in_pixel().1) / 600.0).clamp(0.5, 4.0))
+    }
+    /// `v` design pixels as whole pixels (at least 1).
+    pub(crate) fn px(self, v: f64) -> u32 {
+        (v * self.0).round().max(1.0) as u32
+    }
+    /// `v` design pixels (a font size).
+    pub(crate) fn fpx(self, v: f64) -> f64 {
+        v * self.0
+    }
+}
+
+/// Builds a chart with the house style on `root`: title, axis labels, light grid, compact
+/// ticks and a closed frame over `x_range` x `y_range`.
+pub(crate) fn styled_chart<'a, 'b>(
+    root: &'a Root<'b>,
     title: &str,
     x_label: &str,
     y_label: &str,
-    lines: &[Line<'_>],
-) -> io::Result<()> {
-    let scale = (f64::from(root.dim_in_pixel().1) / 600.0).clamp(0.5, 4.0);
-    let px = |v: f64| (v * scale).round().max(1.0) as u32;
-    let fpx = |v: f64| v * scale;
-
-    root.fill(&WHITE).map_err(plot_err)?;
-
-    let x_range = padded_range(lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
-    let y_range = padded_range(lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)));
+    x_range: Range<f64>,
+    y_range: Range<f64>,
+) -> io::Result<Chart<'a, 'b>> {
+    let s = Scale::of(root);
     let x_dec = tick_decimals(x_range.end - x_range.start);
     let y_dec = tick_decimals(y_range.end - y_range.start);
-
     let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, fpx(22.0)).into_font().color(&BLACK))
-        .margin_top(px(12.0))
-        .margin_bottom(px(12.0))
-        .margin_left(px(12.0))
-        .margin_right(px(24.0))
-        .x_label_area_size(px(52.0))
-        .y_label_area_size(px(78.0))
+        .caption(title, (FONT, s.fpx(22.0)).into_font().color(&BLACK))
+        .margin_top(s.px(12.0))
+        .margin_bottom(s.px(12.0))
+        .margin_left(s.px(12.0))
+        .margin_right(s.px(24.0))
+        .x_label_area_size(s.px(52.0))
+        .y_label_area_size(s.px(78.0))
         .build_cartesian_2d(x_range.clone(), y_range.clone())
         .map_err(plot_err)?;
 
@@ -349,31 +381,63 @@ fn draw_chart(
         .y_label_formatter(&y_fmt)
         .x_desc(x_label)
         .y_desc(y_label)
-        .axis_desc_style((FONT, fpx(17.0)).into_font().color(&BLACK))
-        .label_style((FONT, fpx(14.0)).into_font().color(&FRAME))
+        .axis_desc_style((FONT, s.fpx(17.0)).into_font().color(&BLACK))
+        .label_style((FONT, s.fpx(14.0)).into_font().color(&FRAME))
         .bold_line_style(GRID.stroke_width(1))
         .light_line_style(TRANSPARENT)
         .axis_style(FRAME.stroke_width(1))
-        .set_all_tick_mark_size(px(5.0))
+        .set_all_tick_mark_size(s.px(5.0))
         .draw()
         .map_err(plot_err)?;
+
+    // Close the frame on the top and right, like matplotlib's axes spines.
+    let (x0, x1, y0, y1) = (x_range.start, x_range.end, y_range.start, y_range.end);
+    chart
+        .draw_series(std::iter::once(PathElement::new(vec![(x0, y1), (x1, y1), (x1, y0)], FRAME.stroke_width(1))))
+        .map_err(plot_err)?;
+    Ok(chart)
+}
+
+/// Draws the legend of the labelled series of `chart` at `position`.
+pub(crate) fn draw_legend<'a, 'b: 'a>(
+    chart: &mut Chart<'a, 'b>,
+    position: SeriesLabelPosition,
+    s: Scale,
+) -> io::Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(s.px(10.0))
+        .legend_area_size(s.px(30.0))
+        .label_font((FONT, s.fpx(14.0)).into_font().color(&BLACK))
+        .background_style(WHITE.mix(0.85))
+        .border_style(LEGEND_BORDER)
+        .draw()
+        .map_err(plot_err)
+}
+
+fn draw_chart(root: &Root<'_>, title: &str, x_label: &str, y_label: &str, lines: &[Line<'_>]) -> io::Result<()> {
+    let s = Scale::of(root);
+    let x_range = padded_range(lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
+    let y_range = padded_range(lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)));
+    let mut chart = styled_chart(root, title, x_label, y_label, x_range.clone(), y_range.clone())?;
 
     let mut any_named = false;
     for line in lines {
         let pts = line.points.iter().copied().filter(|(x, y)| {
             x.is_finite() && y.is_finite() && x.abs() < MAX_PLOTTED_MAGNITUDE && y.abs() < MAX_PLOTTED_MAGNITUDE
         });
-        let style = line.color.stroke_width(px(f64::from(line.width)));
-        let legend_style = line.color.stroke_width(px(f64::from(line.width.max(2))));
-        let seg = fpx(24.0) as i32;
+        let style = line.color.stroke_width(s.px(f64::from(line.width)));
+        let legend_style = line.color.stroke_width(s.px(f64::from(line.width.max(2))));
+        let seg = s.fpx(24.0) as i32;
         let anno = match line.style {
             SeriesStyle::Points => {
-                let radius = px(f64::from(line.width));
+                let radius = s.px(f64::from(line.width));
                 let fill = line.color.filled();
                 chart.draw_series(pts.map(|p| Circle::new(p, radius, fill))).map_err(plot_err)?
             }
             SeriesStyle::Reference => {
-                let (dash, gap) = (px(8.0), px(5.0));
+                let (dash, gap) = (s.px(8.0), s.px(5.0));
                 chart.draw_series(DashedLineSeries::new(pts, dash, gap, style)).map_err(plot_err)?
             }
             SeriesStyle::Line | SeriesStyle::ThinLine => {
@@ -383,7 +447,7 @@ fn draw_chart(
         if !line.name.is_empty() {
             any_named = true;
             if line.style == SeriesStyle::Points {
-                let (radius, fill) = (px(4.0), line.color.filled());
+                let (radius, fill) = (s.px(4.0), line.color.filled());
                 anno.label(line.name).legend(move |(x, y)| Circle::new((x + seg / 2, y), radius, fill));
             } else {
                 anno.label(line.name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + seg, y)], legend_style));
@@ -391,23 +455,8 @@ fn draw_chart(
         }
     }
 
-    // Close the frame on the top and right, like matplotlib's axes spines.
-    let (x0, x1, y0, y1) = (x_range.start, x_range.end, y_range.start, y_range.end);
-    chart
-        .draw_series(std::iter::once(PathElement::new(vec![(x0, y1), (x1, y1), (x1, y0)], FRAME.stroke_width(1))))
-        .map_err(plot_err)?;
-
     if any_named && (lines.len() > 1 || !lines[0].name.is_empty()) {
-        chart
-            .configure_series_labels()
-            .position(best_legend_corner(lines, &x_range, &y_range))
-            .margin(px(10.0))
-            .legend_area_size(px(30.0))
-            .label_font((FONT, fpx(14.0)).into_font().color(&BLACK))
-            .background_style(WHITE.mix(0.85))
-            .border_style(LEGEND_BORDER)
-            .draw()
-            .map_err(plot_err)?;
+        draw_legend(&mut chart, best_legend_corner(lines, &x_range, &y_range), s)?;
     }
     Ok(())
 }

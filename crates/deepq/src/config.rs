@@ -10,6 +10,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::dqn::DqnConfig;
+use deepq_agents::pg_linear::PgLinearConfig;
 use deepq_agents::policy::{EvalOptions, Protocol};
 use deepq_agents::reinforce::ReinforceConfig;
 use deepq_agents::tabular::TabularConfig;
@@ -27,6 +28,9 @@ pub enum Algo {
     Dqn,
     /// REINFORCE policy gradient ([`ReinforceConfig`]).
     Reinforce,
+    /// Policy gradient with a linear logistic policy and plain gradient ascent
+    /// ([`PgLinearConfig`]).
+    PgLinear,
 }
 
 impl Algo {
@@ -36,6 +40,7 @@ impl Algo {
             Algo::TabularQ => "tabular_q",
             Algo::Dqn => "dqn",
             Algo::Reinforce => "reinforce",
+            Algo::PgLinear => "pg_linear",
         }
     }
 }
@@ -136,6 +141,9 @@ pub struct RunConfig {
     /// REINFORCE hyperparameters (`algo = "reinforce"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reinforce: Option<ReinforceConfig>,
+    /// Linear policy-gradient hyperparameters (`algo = "pg_linear"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pg_linear: Option<PgLinearConfig>,
 }
 
 fn default_device() -> String {
@@ -161,6 +169,7 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "cartpole-pixels-tutorial-000", toml: include_str!("../presets/cartpole-pixels-tutorial-000.toml") },
     Preset { name: "cartpole-pixels", toml: include_str!("../presets/cartpole-pixels.toml") },
     Preset { name: "cartpole-reinforce", toml: include_str!("../presets/cartpole-reinforce.toml") },
+    Preset { name: "cartpole-pg-ucla", toml: include_str!("../presets/cartpole-pg-ucla.toml") },
     Preset { name: "cartpole-rainbow", toml: include_str!("../presets/cartpole-rainbow.toml") },
     Preset { name: "cartpole-c51", toml: include_str!("../presets/cartpole-c51.toml") },
     Preset { name: "lunarlander", toml: include_str!("../presets/lunarlander.toml") },
@@ -509,6 +518,10 @@ pub fn validate(c: &RunConfig) -> Result<()> {
             deepq_agents::dqn::Devices::by_name(&c.device).map_err(|e| anyhow!("device: {e}"))?;
             let r = c.reinforce.as_ref().ok_or_else(|| anyhow!("algo = \"reinforce\" needs a [reinforce] table"))?;
             r.validate().map_err(|e| anyhow!(e))?;
+        }
+        Algo::PgLinear => {
+            let p = c.pg_linear.as_ref().ok_or_else(|| anyhow!("algo = \"pg_linear\" needs a [pg_linear] table"))?;
+            p.validate().map_err(|e| anyhow!(e))?;
         }
     }
     Ok(())

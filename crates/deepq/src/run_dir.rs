@@ -348,6 +348,9 @@ pub struct EvalSummary {
     pub protocol: String,
     /// Probability of a random action during the evaluation (0 = greedy).
     pub epsilon: f64,
+    /// How the policy chose its actions: `greedy` (the most likely action), or `sampled` (drawn
+    /// from a stochastic policy's distribution).
+    pub actions: String,
     /// Mean episode length in agent steps.
     pub mean_length: f64,
     /// Episodes cut at the step limit.
@@ -369,6 +372,7 @@ impl EvalSummary {
             checkpoint: checkpoint.into(),
             protocol: Protocol::Training.name().into(),
             epsilon: 0.0,
+            actions: "greedy".into(),
             mean_length: r.mean_length,
             capped: r.capped,
             returns: r.returns.clone(),
@@ -379,6 +383,12 @@ impl EvalSummary {
     pub fn with_protocol(mut self, protocol: Protocol, opts: &EvalOptions) -> Self {
         self.protocol = protocol.name().into();
         self.epsilon = opts.epsilon;
+        self
+    }
+
+    /// The same summary for actions sampled from the policy's distribution.
+    pub fn sampled(mut self) -> Self {
+        self.actions = "sampled".into();
         self
     }
 }
@@ -414,6 +424,10 @@ pub struct Summary {
     pub stopped_by: String,
     /// Final greedy evaluation.
     pub eval: Option<EvalSummary>,
+    /// Final evaluation with actions sampled from a stochastic policy (`pg_linear`), on the
+    /// same episode seeds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_sampled: Option<EvalSummary>,
 }
 
 /// Writes `summary.json` atomically.

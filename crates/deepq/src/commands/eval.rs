@@ -3,6 +3,7 @@
 use anyhow::{anyhow, bail, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::dqn::{GreedyPolicy, ObsEncoder};
+use deepq_agents::pg_linear::{GreedyLogistic, LogisticPolicy};
 use deepq_agents::policy::{evaluate_with, EvalOptions, HeuristicPolicy, Policy, Protocol, RandomPolicy};
 use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
@@ -209,6 +210,11 @@ pub fn load_policy_with(path: &Path, wrapper: Option<&str>) -> Result<(Box<dyn P
         }
         // A REINFORCE policy network is loaded the same way: its greedy action is the argmax logit.
         "dqn" | "reinforce" => Box::new(network_policy(&ck, path, &env_id, &kwargs)?),
+        "pg_linear" => {
+            let env = deepq_env::make_with(&env_id, &kwargs)?;
+            let dim = ObsEncoder::for_space(env.observation_space(), 1.0).dim();
+            Box::new(GreedyLogistic::new(LogisticPolicy::from_checkpoint(&ck, path, dim)?))
+        }
         other => bail!("checkpoint '{}' is of unknown kind '{other}'", path.display()),
     };
     Ok((policy, env_id, kwargs))

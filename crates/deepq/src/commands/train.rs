@@ -12,6 +12,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::common::{Outcome, RunSpec};
 use deepq_agents::dqn::{self, Devices, DqnRun};
+use deepq_agents::pg_linear::{self, GreedyLogistic, PgLinearRun, SampledLogistic};
 use deepq_agents::policy::{evaluate_with, Policy};
 use deepq_agents::reinforce::{self, ReinforceRun};
 use deepq_agents::tabular;
@@ -90,6 +91,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         Algo::TabularQ => train_tabular(&config, &dir, &mut logger, &interrupted),
         Algo::Dqn => train_dqn(&config, &dir, &mut logger, resume_from.as_deref(), &interrupted),
         Algo::Reinforce => train_reinforce(&config, &dir, &mut logger, &interrupted),
+        Algo::PgLinear => train_pg_linear(&config, &dir, &mut logger, &interrupted),
     };
     // The logs and plots are written even when training failed (e.g. a NaN loss), but not when
     // it never began (e.g. a checkpoint that does not fit): then the directory is left as it was.
@@ -101,6 +103,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     finished?;
     run_dir::write_summary(&dir, &summary)?;
+    plot_eval_histogram(&dir, &summary)?;
     report(&summary, &dir, args.quiet);
     drop(lock);
     if interrupted.load(Ordering::SeqCst) {
@@ -337,6 +340,48 @@ fn train_reinforce(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &Ato
     network_summary(c, &ckpt_dir, &out, cfg.reward_bound, start, stop)
 }
 
+/// Trains the linear logistic policy, then evaluates its final parameters twice on the same
+/// episode seeds: greedily (`eval`, what `deepq eval RUN_DIR` reproduces) and with sampled
+/// actions (`eval_sampled`, the UCLA project's protocol).
+fn train_pg_linear(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &AtomicBool) -> Result<Summary> {
+    let cfg = c.pg_linear.as_ref().ok_or_else(|| anyhow!("missing [pg_linear] table"))?;
+    let ckpt_dir = dir.join("checkpoints");
+    let eval_kwargs = periodic_eval_kwargs(c);
+    let run = PgLinearRun { spec: run_spec(c, &eval_kwargs, &ckpt_dir, None, None)?, cfg };
+    let start = Instant::now();
+    let pg_linear::Trained { outcome: out, policy } = pg_linear::train(&run, logger)?;
+    let wall = start.elapsed().as_secs_f64();
+    let label = "checkpoints/final.safetensors";
+    let eval = final_eval(c, &mut GreedyLogistic::new(policy.clone()), label, stop)?;
+    let sampled = final_eval(c, &mut SampledLogistic::new(policy, c.eval.seed), label, stop)?;
+    let threshold = cfg.reward_bound.or_else(|| deepq_env::registry::spec(&c.env_id).ok()?.reward_threshold);
+    let solved = out.solved_at_step.is_some() || matches!((&eval, threshold), (Some(e), Some(t)) if e.mean >= t);
+    Ok(Summary {
+        threshold,
+        solved,
+        solved_at_step: out.solved_at_step,
+        stopped_by: out.stopped_by.name().into(),
+        eval,
+        eval_sampled: sampled.map(EvalSummary::sampled),
+        ..counts(c, out.env_steps, out.episodes, out.updates, wall)
+    })
+}
+
+/// Draws `plots/eval_hist.png`: the returns of the final evaluation(s), when there was one.
+fn plot_eval_histogram(dir: &Path, s: &Summary) -> Result<()> {
+    let named = |e: &EvalSummary| format!("{} (mean {:.1})", e.actions, e.mean);
+    let evals: Vec<(String, &[f64])> =
+        [&s.eval_sampled, &s.eval].into_iter().flatten().map(|e| (named(e), e.returns.as_slice())).collect();
+    if evals.is_empty() {
+        return Ok(());
+    }
+    let samples: Vec<(&str, &[f64])> = evals.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    let episodes = s.eval.as_ref().or(s.eval_sampled.as_ref()).map_or(0, |e| e.episodes);
+    let title = format!("{}: returns of the {episodes} final evaluation episodes", s.env_id);
+    deepq_log::plot_histogram(dir.join("plots").join("eval_hist.png"), &title, "episode return", &samples, 20)
+        .context("cannot draw eval_hist.png")
+}
+
 /// The env kwargs of a run's final evaluation (its protocol's: whole unclipped games for Atari
 /// stacks).
 fn eval_kwargs(c: &RunConfig) -> EnvKwargs {
@@ -441,6 +486,7 @@ fn counts(c: &RunConfig, env_steps: u64, episodes: u64, updates: u64, wall: f64)
         solved_at_step: None,
         stopped_by: String::new(),
         eval: None,
+        eval_sampled: None,
     }
 }
 

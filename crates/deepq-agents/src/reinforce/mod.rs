@@ -1,11 +1,16 @@
 //! REINFORCE (Williams, 1992): Monte-Carlo policy gradient with a softmax MLP policy.
 //!
 //! Read top to bottom: play `batch_episodes` whole episodes with actions sampled from the
-//! policy, compute each step's discounted return-to-go `G_t`, optionally normalise the returns
-//! of the batch (mean 0, std 1: the usual variance-reducing baseline), then take one Adam step
-//! on `-mean(log pi(a_t|s_t) G_t) - entropy_coef * mean(entropy)`. The policy network is a
+//! policy, compute each step's discounted return-to-go `G_t`, subtract a baseline (none; the
+//! batch's normalisation to mean 0, std 1; or a learned `V(s_t)`, see [`baseline`]) to get the
+//! advantage `A_t`, then take one Adam step on
+//! `-mean(log pi(a_t|s_t) A_t) - entropy_coef * mean(entropy)`. The policy network is a
 //! [`QNetwork`] whose outputs are logits, so its checkpoints play greedily (argmax) through
 //! the same `deepq eval` / `deepq play` path as DQN's.
+
+pub mod baseline;
+
+pub use baseline::{Baseline, ValueBaseline};
 
 use crate::checkpoint;
 use crate::common::{AgentError, ControlConfig, ObsEncoder, Outcome, RunControl, RunSpec, Trainee};
@@ -34,8 +39,20 @@ pub struct ReinforceConfig {
     pub gamma: f64,
     /// Whole episodes per gradient step.
     pub batch_episodes: usize,
-    /// Normalise the returns of a batch to mean 0 and standard deviation 1.
-    pub normalize_returns: bool,
+    /// What is subtracted from the returns: `none`, `normalize` (the batch's returns to mean
+    /// 0, std 1) or `value` (a learned `V(s)`). The former `normalize_returns = true | false`
+    /// is read as `normalize` | `none`.
+    #[serde(alias = "normalize_returns")]
+    pub baseline: Baseline,
+    /// Hidden layer sizes of the value MLP (`baseline = "value"`).
+    #[serde(default = "default_value_hidden")]
+    pub value_hidden: Vec<usize>,
+    /// Adam learning rate of the value MLP (`baseline = "value"`).
+    #[serde(default = "default_value_lr")]
+    pub value_lr: f64,
+    /// Multiplier of the observations (1/255 for Atari RAM bytes).
+    #[serde(default = "default_obs_scale")]
+    pub obs_scale: f64,
     /// Weight of the entropy bonus (0 = none).
     pub entropy_coef: f64,
     /// Stop when the mean return of the last 100 training episodes reaches this.
@@ -53,12 +70,27 @@ impl Default for ReinforceConfig {
             lr: 0.01,
             gamma: 0.99,
             batch_episodes: 4,
-            normalize_returns: true,
+            baseline: Baseline::Normalize,
+            value_hidden: default_value_hidden(),
+            value_lr: default_value_lr(),
+            obs_scale: default_obs_scale(),
             entropy_coef: 0.0,
             reward_bound: None,
             max_episodes: None,
         }
     }
+}
+
+fn default_value_hidden() -> Vec<usize> {
+    vec![128]
+}
+
+fn default_value_lr() -> f64 {
+    0.01
+}
+
+fn default_obs_scale() -> f64 {
+    1.0
 }
 
 impl ReinforceConfig {
@@ -79,16 +111,29 @@ impl ReinforceConfig {
         if !(self.entropy_coef >= 0.0 && self.entropy_coef.is_finite()) {
             return Err(format!("reinforce.entropy_coef must be >= 0, got {}", self.entropy_coef));
         }
+        if !(self.value_lr > 0.0 && self.value_lr.is_finite()) {
+            return Err(format!("reinforce.value_lr must be positive, got {}", self.value_lr));
+        }
+        if self.value_hidden.contains(&0) {
+            return Err("reinforce.value_hidden layer sizes must be positive".into());
+        }
+        if !(self.obs_scale > 0.0 && self.obs_scale.is_finite()) {
+            return Err(format!("reinforce.obs_scale must be a positive number, got {}", self.obs_scale));
+        }
         Ok(())
     }
 }
 
-/// The discounted return-to-go of every step of one episode: `G_t = r_t + gamma G_{t+1}`.
-pub fn returns_to_go(rewards: &[f32], gamma: f32) -> Vec<f32> {
-    let mut out = vec![0.0; rewards.len()];
-    let mut g = 0.0;
+/// The discounted return-to-go of every step of one episode: `G_t = r_t + gamma G_{t+1}`
+/// (in `f32` for the networks, `f64` for the linear policy gradient).
+pub fn returns_to_go<T>(rewards: &[T], gamma: T) -> Vec<T>
+where
+    T: Copy + Default + std::ops::Add<Output = T> + std::ops::Mul<Output = T>,
+{
+    let mut out = vec![T::default(); rewards.len()];
+    let mut g = T::default();
     for (t, r) in rewards.iter().enumerate().rev() {
-        g = r + gamma * g;
+        g = *r + gamma * g;
         out[t] = g;
     }
     out
@@ -136,6 +181,9 @@ pub struct ReinforceRun<'a> {
 /// Names of the per-episode scalars of [`train`] (values of the latest update).
 pub const SCALARS: [&str; 2] = ["loss", "entropy"];
 
+/// [`SCALARS`] plus the value loss, with `baseline = "value"`.
+pub const VALUE_SCALARS: [&str; 3] = ["loss", "entropy", "value_loss"];
+
 /// The policy network as the run control sees it.
 struct PolicyTrainee<'a> {
     policy: &'a QNetwork,
@@ -159,20 +207,24 @@ pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<Outc
     cfg.validate().map_err(AgentError::Config)?;
     flush_denormals_to_zero();
     let mut env = make_with(spec.env_id, spec.kwargs)?;
-    let encoder = ObsEncoder::for_space(env.observation_space(), 1.0);
+    let encoder = ObsEncoder::for_space(env.observation_space(), cfg.obs_scale);
     let net = NetSpec::mlp(encoder.dim(), env.n_actions(), &cfg.hidden, false);
     spec.devices.infer.seed(spec.seed);
     spec.devices.train.seed(spec.seed);
     let mut policy: QNetwork = net.init(&spec.devices.train);
+    // Created after the policy, so the policy's initial weights do not depend on the baseline.
+    let mut value = (cfg.baseline == Baseline::Value)
+        .then(|| ValueBaseline::new(encoder.dim(), &cfg.value_hidden, cfg.value_lr, &spec.devices.train));
     let mut optim: ModuleOptimizer = AdamConfig::new().init();
     let mut rng = rng_for(spec.seed, 3);
     let meta = checkpoint_meta(spec, &net, encoder);
     let control_cfg =
         ControlConfig { reward_bound: cfg.reward_bound, max_episodes: cfg.max_episodes, ..ControlConfig::default() };
-    let mut control = RunControl::new(&control_cfg, spec, observer, &SCALARS, None)?;
+    let scalar_names: &[&'static str] = if value.is_some() { &VALUE_SCALARS } else { &SCALARS };
+    let mut control = RunControl::new(&control_cfg, spec, observer, scalar_names, None)?;
 
     let (mut env_steps, mut episodes, mut updates) = (0u64, 0u64, 0u64);
-    let (mut last_loss, mut last_entropy) = (f64::NAN, f64::NAN);
+    let (mut last_loss, mut last_entropy, mut last_value_loss) = (f64::NAN, f64::NAN, f64::NAN);
     let mut features = vec![0.0f32; encoder.dim()];
     let mut obs = env.reset(Some(spec.seed)).0;
     'training: while env_steps < spec.total_steps {
@@ -206,7 +258,11 @@ pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<Outc
                 episode: episodes,
                 ret: rewards.iter().map(|&r| r as f64).sum(),
                 length: rewards.len() as u64,
-                scalars: vec![last_loss, last_entropy],
+                scalars: if value.is_some() {
+                    vec![last_loss, last_entropy, last_value_loss]
+                } else {
+                    vec![last_loss, last_entropy]
+                },
             };
             let device = spec.devices.infer.clone();
             control.end_episode(&rec, &mut PolicyTrainee { policy: &policy, encoder, device: &device, meta: &meta })?;
@@ -216,15 +272,26 @@ pub fn train(run: &ReinforceRun<'_>, observer: &mut dyn Observer) -> Result<Outc
         }
         control.observer().on_progress(&ProgressInfo::learning(env_steps, updates));
 
-        // 3. One policy-gradient step on the batch.
-        if cfg.normalize_returns {
-            normalize(&mut batch_returns);
-        }
+        // 3. The advantages: the returns minus the baseline (the value net then fits the returns).
+        let advantages = match (cfg.baseline, value.as_mut()) {
+            (Baseline::Value, Some(v)) => {
+                let a = baseline::advantages(&batch_returns, &v.predict(&batch_obs, &spec.devices.infer));
+                last_value_loss = v.fit(&batch_obs, &batch_returns, &spec.devices.train);
+                a
+            }
+            (Baseline::Normalize, _) => {
+                normalize(&mut batch_returns);
+                batch_returns
+            }
+            _ => batch_returns,
+        };
+
+        // 4. One policy-gradient step on the batch.
         let n = batch_actions.len();
         let dev = &spec.devices.train;
         let x = Tensor::<2>::from_data(TensorData::new(batch_obs, [n, encoder.dim()]), dev);
         let actions = Tensor::<2, Int>::from_data(TensorData::new(batch_actions, [n, 1]), dev);
-        let returns = Tensor::<1>::from_data(TensorData::new(batch_returns, [n]), dev);
+        let returns = Tensor::<1>::from_data(TensorData::new(advantages, [n]), dev);
         let log_probs = log_softmax(policy.forward(x), 1);
         let entropy = (log_probs.clone().exp() * log_probs.clone()).sum_dim(1).neg().mean();
         let chosen = log_probs.gather(1, actions).squeeze_dim::<1>(1);
@@ -294,6 +361,16 @@ mod tests {
     }
 
     #[test]
+    fn returns_to_go_in_f64_with_gamma_099() {
+        let g = returns_to_go(&[1.0f64, 1.0, 1.0], 0.99);
+        // G2 = 1, G1 = 1 + 0.99, G0 = 1 + 0.99 + 0.99^2 = 2.9701.
+        assert_eq!(g.len(), 3);
+        for (got, want) in g.iter().zip([2.9701, 1.99, 1.0]) {
+            assert!((got - want).abs() < 1e-12, "{g:?}");
+        }
+    }
+
+    #[test]
     fn normalize_gives_mean_zero_std_one_and_handles_constants() {
         let mut v = vec![1.0, 2.0, 3.0, 4.0];
         normalize(&mut v);
@@ -327,6 +404,10 @@ mod tests {
         assert!(bad(ReinforceConfig { batch_episodes: 0, ..Default::default() }).contains("batch_episodes"));
         assert!(bad(ReinforceConfig { hidden: vec![0], ..Default::default() }).contains("hidden"));
         assert!(bad(ReinforceConfig { entropy_coef: -1.0, ..Default::default() }).contains("entropy_coef"));
+        assert!(bad(ReinforceConfig { value_lr: -0.1, ..Default::default() }).contains("reinforce.value_lr"));
+        assert!(bad(ReinforceConfig { value_hidden: vec![0], ..Default::default() }).contains("value_hidden"));
+        assert!(bad(ReinforceConfig { obs_scale: f64::NAN, ..Default::default() }).contains("reinforce.obs_scale"));
+        assert!(bad(ReinforceConfig { obs_scale: 0.0, ..Default::default() }).contains("reinforce.obs_scale"));
     }
 
     #[test]
