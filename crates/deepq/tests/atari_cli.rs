@@ -141,7 +141,17 @@ fn bench_atari_reports_throughput_and_cnn_update_time() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = v.as_array().unwrap();
-    assert_eq!(rows.len(), 5);
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for id in [
+        "update.nature_cnn_b32",
+        "env.atari_pong_vec8_threads",
+        "train.pong_ratio_0.25",
+        "train.pong_ratio_1",
+        "cpu.train_cores",
+    ] {
+        assert!(ids.contains(&id), "{id} missing: {ids:?}");
+    }
+    assert_eq!(rows.len(), 10);
     assert!(rows.iter().all(|r| r["value"].as_f64().unwrap() > 0.0), "{v}");
 }
 

@@ -132,7 +132,7 @@ fn pong_vector_entries(quick: bool) -> Result<Vec<Measurement>> {
 /// steps so the measurement starts soon; periodic evaluations and checkpoints are off.
 #[cfg(feature = "atari")]
 fn pong_training_entries(quick: bool) -> Result<Vec<Measurement>> {
-    let secs = if quick { 8.0 } else { 60.0 };
+    let secs = if quick { 4.0 } else { 60.0 };
     let (quarter, cores) = pong_training_rate(4, secs)?;
     let (one, _) = pong_training_rate(1, secs)?;
     let m = Measurement::rate;
