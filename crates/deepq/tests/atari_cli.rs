@@ -114,8 +114,8 @@ fn breakout_ram_ucla_smoke() {
 }
 
 #[test]
-fn cleanrl_style_pong_and_breakout_smoke() {
-    for preset in ["pong", "breakout"] {
+fn pong_and_breakout_presets_smoke() {
+    for preset in ["pong", "pong-cleanrl", "breakout"] {
         let dir = tmp(preset);
         smoke(preset, &dir, &["--set", "dqn.train_freq=4"]);
         let _ = std::fs::remove_dir_all(&dir);
