@@ -1,7 +1,7 @@
 //! The `deepq` command line: parses the arguments and calls the library ([`deepq`]).
 
 use clap::{Parser, Subcommand};
-use deepq::commands::{analyze, bench, eval, info, play, show_obs, train};
+use deepq::commands::{analyze, bench, curves, eval, info, play, show_obs, train};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,6 +69,8 @@ enum Command {
     /// Compare a trained network's value estimates with the returns that followed: values.csv,
     /// bias.json, charts, the most telling states and report.md.
     Analyze(analyze::AnalyzeArgs),
+    /// Draw the learning curves of run directories in one PNG, against env steps or training time.
+    Curves(curves::CurvesArgs),
     /// Write what the agent sees: the rendered frame and the processed observation as PNGs.
     ShowObs(show_obs::ShowObsArgs),
     /// Measure update time, action latency, env and replay speed.
@@ -107,6 +109,7 @@ fn main() -> ExitCode {
         }
         Command::Analyze(args) => analyze::run(args),
         Command::ShowObs(args) => show_obs::run(args),
+        Command::Curves(args) => curves::run(args),
         Command::Bench { suite, json, quick } => bench::run(&suite, json, quick),
         Command::Presets => info::presets(),
         Command::Envs { all } => info::envs(all),

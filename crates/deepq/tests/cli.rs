@@ -193,3 +193,27 @@ fn bench_quick_runs_and_unknown_suites_are_errors() {
     assert_eq!(v.as_array().unwrap().len(), 8);
     assert_user_error(&deepq(&["bench", "gpu"]), "unknown benchmark suite");
 }
+
+#[test]
+fn curves_draws_runs_against_steps_and_training_time() {
+    let dir = tmp("curves");
+    let run = dir.join("run");
+    let out = deepq(&["train", "cartpole", "--out", run.to_str().unwrap(), "--quiet", "--set", "total_steps=3000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let times = std::fs::read_to_string(run.join("times.csv")).unwrap();
+    let metrics = std::fs::read_to_string(run.join("metrics.csv")).unwrap();
+    assert_eq!(times.lines().count(), metrics.lines().count(), "one time per episode");
+    for x in ["step", "time"] {
+        let png = dir.join(format!("{x}.png"));
+        let out =
+            deepq(&["curves", run.to_str().unwrap(), run.to_str().unwrap(), "--x", x, "--out", png.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(std::fs::metadata(&png).unwrap().len() > 1000);
+    }
+    let png = dir.join("x.png");
+    let (r, p) = (run.to_str().unwrap(), png.to_str().unwrap());
+    assert_user_error(&deepq(&["curves", r, "--x", "wall", "--out", p]), "--x must be");
+    assert_user_error(&deepq(&["curves", r, "--y", "score", "--out", p]), "no column 'score'");
+    assert_user_error(&deepq(&["curves", "/nonexistent/run", "--out", p]), "cannot read");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod curves;
 pub mod eval;
 pub mod info;
 pub mod play;

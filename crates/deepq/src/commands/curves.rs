@@ -1,0 +1,120 @@
+//! `deepq curves`: learning curves of one or more run directories in one PNG, against env steps
+//! or training time (seeds side by side, a run against a reference curve).
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// What `deepq curves` was asked to do (also its command-line arguments).
+#[derive(Debug, Clone, clap::Args)]
+pub struct CurvesArgs {
+    /// Run directories (each with a metrics.csv).
+    #[arg(required = true)]
+    pub runs: Vec<PathBuf>,
+    /// The metrics.csv column to plot (default: `game_return` when the runs have it, the
+    /// whole-game score of Atari runs, else `return`).
+    #[arg(long)]
+    pub y: Option<String>,
+    /// Horizontal axis: `step` (env steps) or `time` (training time, from times.csv).
+    #[arg(long, default_value = "step")]
+    pub x: String,
+    /// Episodes in the moving mean.
+    #[arg(long, default_value_t = 100)]
+    pub window: usize,
+    /// The PNG to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Chart title (default: what is plotted).
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+/// One run's rows: env step, training seconds (if known) and the chosen column.
+struct RunCurve {
+    label: String,
+    points: Vec<(f64, Option<f64>, f64)>,
+}
+
+/// Runs `deepq curves`.
+pub fn run(args: CurvesArgs) -> Result<()> {
+    if args.x != "step" && args.x != "time" {
+        bail!("--x must be `step` or `time`, got '{}'", args.x);
+    }
+    if args.window == 0 || args.window > 1_000_000 {
+        bail!("--window must be between 1 and 1000000, got {}", args.window);
+    }
+    let y = match &args.y {
+        Some(y) => y.clone(),
+        None if args.runs.iter().all(|r| header(r).is_ok_and(|h| h.iter().any(|c| c == "game_return"))) => {
+            "game_return".into()
+        }
+        None => "return".into(),
+    };
+    let curves = args.runs.iter().map(|r| load(r, &y)).collect::<Result<Vec<_>>>()?;
+    let by_time = args.x == "time";
+    let longest = curves.iter().flat_map(|c| c.points.iter().filter_map(|p| p.1)).fold(0.0, f64::max);
+    let (unit, div) = match longest {
+        t if t >= 7200.0 => ("hours", 3600.0),
+        t if t >= 120.0 => ("minutes", 60.0),
+        _ => ("seconds", 1.0),
+    };
+    let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for c in &curves {
+        let values: Vec<f64> = c.points.iter().map(|p| p.2).collect();
+        let mean = deepq_log::moving_mean(&values, args.window);
+        let points: Vec<(f64, f64)> = c
+            .points
+            .iter()
+            .zip(mean)
+            .filter_map(|(p, m)| if by_time { p.1.map(|t| (t / div, m)) } else { Some((p.0, m)) })
+            .collect();
+        if points.is_empty() {
+            bail!("run '{}' has no training times (times.csv); plot it with --x step", c.label);
+        }
+        series.push((c.label.clone(), points));
+    }
+    let named: Vec<(&str, &[(f64, f64)])> = series.iter().map(|(n, p)| (n.as_str(), p.as_slice())).collect();
+    let x_label = if by_time { format!("training time ({unit})") } else { "env steps".to_string() };
+    let title = args.title.clone().unwrap_or_else(|| format!("{y}, mean of the last {}", args.window));
+    deepq_log::plot_series(&args.out, &title, &x_label, &y, &named)
+        .with_context(|| format!("cannot write '{}'", args.out.display()))?;
+    eprintln!("deepq: wrote {}", args.out.display());
+    Ok(())
+}
+
+/// The columns of a run's metrics.csv.
+fn header(run: &Path) -> Result<Vec<String>> {
+    let text = read(&run.join("metrics.csv"))?;
+    Ok(text.lines().next().unwrap_or("").split(',').map(str::to_string).collect())
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))
+}
+
+/// Reads column `y` of `run/metrics.csv` (rows where it is a finite number) and the training
+/// time of each episode from `run/times.csv` when there is one.
+fn load(run: &Path, y: &str) -> Result<RunCurve> {
+    let text = read(&run.join("metrics.csv"))?;
+    let mut lines = text.lines();
+    let columns: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let Some(col) = columns.iter().position(|c| *c == y) else {
+        bail!("'{}' has no column '{y}'; it has: {}", run.join("metrics.csv").display(), columns.join(", "));
+    };
+    let times: Vec<f64> = std::fs::read_to_string(run.join("times.csv"))
+        .map(|t| t.lines().skip(1).filter_map(|l| l.rsplit(',').next()?.parse().ok()).collect())
+        .unwrap_or_default();
+    let mut points = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let step = cells.first().and_then(|c| c.parse::<f64>().ok());
+        let value = cells.get(col).and_then(|c| c.parse::<f64>().ok()).filter(|v| v.is_finite());
+        if let (Some(step), Some(value)) = (step, value) {
+            points.push((step, times.get(i).copied(), value));
+        }
+    }
+    if points.is_empty() {
+        bail!("'{}' has no values in column '{y}'", run.join("metrics.csv").display());
+    }
+    let label = run.file_name().map_or_else(|| run.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok(RunCurve { label, points })
+}
