@@ -32,6 +32,8 @@ pub struct RunLogger {
     returns: Vec<(u64, f64)>,
     /// Full-game scores of Atari runs (the `game_return` scalar), in order.
     game_returns: Vec<f64>,
+    /// Full-game lengths of Atari runs (the `game_length` scalar), in order.
+    game_lengths: Vec<f64>,
     /// The best 100-episode mean so far (of game scores on Atari), for the "best mean" line.
     best_mean: Option<f64>,
     /// The best mean last announced, and when (progress clock seconds).
@@ -69,6 +71,7 @@ impl RunLogger {
             scalar_names: Vec::new(),
             returns: Vec::new(),
             game_returns: Vec::new(),
+            game_lengths: Vec::new(),
             best_mean: None,
             best_printed: None,
             episode_scalars: Vec::new(),
@@ -102,6 +105,22 @@ impl RunLogger {
     pub fn recent_game_mean(&self) -> Option<f64> {
         let tail = &self.game_returns[self.game_returns.len().saturating_sub(100)..];
         (!tail.is_empty()).then(|| tail.iter().sum::<f64>() / tail.len() as f64)
+    }
+
+    /// The last training episodes' scores for `summary.json` (`None` before any episode).
+    pub fn training_scores(&self) -> Option<crate::run_dir::TrainingScores> {
+        let mean100 = |v: &[f64]| {
+            let tail = &v[v.len().saturating_sub(100)..];
+            (!tail.is_empty()).then(|| tail.iter().sum::<f64>() / tail.len() as f64)
+        };
+        let atari = self.game_index().is_some();
+        Some(crate::run_dir::TrainingScores {
+            episodes: self.returns.len() as u64,
+            mean100_return: self.recent_mean()?,
+            games: atari.then_some(self.game_returns.len() as u64),
+            mean100_game_score: mean100(&self.game_returns),
+            mean100_game_length: mean100(&self.game_lengths),
+        })
     }
 
     /// The score part of the progress display.
@@ -297,6 +316,9 @@ impl RunLogger {
             if let Some(Some(g)) = game {
                 self.game_returns.push(g);
             }
+            if let Some(l) = self.game_index().and_then(|i| cols.get(5 + i)).filter(|l| l.is_finite()) {
+                self.game_lengths.push(*l);
+            }
             // Matched with times.csv's rows (one per episode, same order) in `open_times`.
             self.timed_scores.push((f64::NAN, game.unwrap_or(Some(cols[2])).unwrap_or(f64::NAN)));
         }
@@ -368,6 +390,9 @@ impl Observer for RunLogger {
         }
         if let Some(m) = self.recent_mean() {
             tb_values.push(("episode/return_mean100", m));
+        }
+        if let Some(l) = self.game_index().and_then(|i| rec.scalars.get(i + 1)).filter(|l| l.is_finite()) {
+            self.game_lengths.push(*l);
         }
         if let Some(g) = self.game_index().and_then(|i| rec.scalars.get(i)).filter(|g| g.is_finite()) {
             self.game_returns.push(*g);

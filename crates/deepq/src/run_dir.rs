@@ -428,6 +428,28 @@ pub struct Summary {
     /// same episode seeds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eval_sampled: Option<EvalSummary>,
+    /// The last training episodes' scores (with exploration, as trained).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training: Option<TrainingScores>,
+}
+
+/// The scores of the last 100 training episodes, and on Atari of the last 100 whole games
+/// (unclipped, all lives) next to the per-life, clipped training episodes.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct TrainingScores {
+    /// Training episodes in the run.
+    pub episodes: u64,
+    /// Mean return of the last 100 training episodes (per life and clipped on Atari stacks).
+    pub mean100_return: f64,
+    /// Whole games finished (Atari).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub games: Option<u64>,
+    /// Mean unclipped score of the last 100 whole games (Atari).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean100_game_score: Option<f64>,
+    /// Mean length of the last 100 whole games, in ALE env steps (Atari).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean100_game_length: Option<f64>,
 }
 
 /// Writes `summary.json` atomically.

@@ -97,7 +97,15 @@ fn pong_lapan_smoke_and_gif() {
 #[test]
 fn breakout_homework_smoke() {
     let dir = tmp("breakout-homework");
-    smoke("breakout-homework", &dir, &[]);
+    let s = smoke("breakout-homework", &dir, &[]);
+    // Whole-game scores next to the per-life, clipped training returns in every output.
+    let t = &s["training"];
+    assert!(t["episodes"].as_u64().unwrap() > t["games"].as_u64().unwrap(), "lives are episodes: {t}");
+    assert!(t["games"].as_u64().unwrap() >= 1, "{t}");
+    assert!(t["mean100_game_score"].as_f64().unwrap() >= t["mean100_return"].as_f64().unwrap(), "{t}");
+    assert!(t["mean100_game_length"].as_f64().unwrap() > 100.0, "{t}");
+    let header = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    assert!(header.lines().next().unwrap().ends_with("game_return,game_length"), "{header}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -97,6 +97,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     // it never began (e.g. a checkpoint that does not fit): then the directory is left as it was.
     let finished = logger.finish();
     let mut summary = result?;
+    summary.training = logger.training_scores();
     if let Some(from) = resume_step {
         // This session's speed: the steps before the resume took another session's time.
         summary.sps = summary.env_steps.saturating_sub(from) as f64 / summary.wall_seconds.max(1e-9);
@@ -487,6 +488,7 @@ fn counts(c: &RunConfig, env_steps: u64, episodes: u64, updates: u64, wall: f64)
         stopped_by: String::new(),
         eval: None,
         eval_sampled: None,
+        training: None,
     }
 }
 
