@@ -65,6 +65,10 @@ enum Command {
         /// lapan_pad for a lapan run); it must give the observation shape the network takes.
         #[arg(long)]
         wrapper: Option<String>,
+        /// Record at most this many frames (a short clip of a long game); episodes still play
+        /// to their end.
+        #[arg(long, value_name = "N")]
+        max_frames: Option<usize>,
     },
     /// Compare a trained network's value estimates with the returns that followed: values.csv,
     /// bias.json, charts, the most telling states and report.md.
@@ -104,8 +108,8 @@ fn main() -> ExitCode {
             train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume, force })
         }
         Command::Eval(args) => eval::run(args),
-        Command::Play { target, episodes, seed, record, fps, wrapper } => {
-            play::run(play::PlayArgs { target, episodes, seed, record, fps, wrapper })
+        Command::Play { target, episodes, seed, record, fps, wrapper, max_frames } => {
+            play::run(play::PlayArgs { target, episodes, seed, record, fps, wrapper, max_frames })
         }
         Command::Analyze(args) => analyze::run(args),
         Command::ShowObs(args) => show_obs::run(args),

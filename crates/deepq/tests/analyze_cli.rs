@@ -218,5 +218,21 @@ fn play_records_an_mp4_that_ffprobe_reads() {
     let fields: Vec<usize> =
         String::from_utf8_lossy(&probe.stdout).trim().split(',').map(|f| f.parse().unwrap()).collect();
     assert_eq!(fields, vec![600, 400, len + 1], "width, height, frames (one after reset plus one per step)");
+    // A short clip: --max-frames caps the recording, not the episode.
+    let clip = dir.join("clip.mp4");
+    let out = deepq(&["play", dir.to_str().unwrap(), "--record", clip.to_str().unwrap(), "--max-frames", "7"]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("length {len}")), "the episode played to its end");
+    let probe = Command::new("ffprobe")
+        .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
+        .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
+        .arg(&clip)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "7");
+    assert_user_error(
+        &deepq(&["play", dir.to_str().unwrap(), "--record", clip.to_str().unwrap(), "--max-frames", "0"]),
+        "--max-frames",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -123,7 +123,14 @@ pub fn run(args: EvalArgs) -> Result<()> {
             "heuristic" => Box::new(HeuristicPolicy::for_env(&env_id)?),
             _ => load_policy(Path::new(&label))?.0,
         };
-        let opts = crate::commands::play::PlayOptions { episodes, seed, record: Some(path), fps: 30.0, verbose: false };
+        let opts = crate::commands::play::PlayOptions {
+            episodes,
+            seed,
+            record: Some(path),
+            fps: 30.0,
+            verbose: false,
+            max_frames: None,
+        };
         crate::commands::play::play(&env_id, &kwargs, rec_policy.as_mut(), &opts)?;
     }
     let opts = EvalOptions { epsilon, max_steps: max_steps.or(protocol.max_steps()) };

@@ -53,16 +53,24 @@ pub struct PlayArgs {
     pub fps: f64,
     /// An observation wrapper replacing the checkpoint's (the network must fit it).
     pub wrapper: Option<String>,
+    /// Record at most this many frames (the episodes still play to their end).
+    pub max_frames: Option<usize>,
 }
 
 /// Runs `deepq play`: greedy episodes of a trained policy, printed and optionally recorded.
 pub fn run(args: PlayArgs) -> Result<()> {
-    let PlayArgs { target, episodes, seed, record, fps, wrapper } = args;
+    let PlayArgs { target, episodes, seed, record, fps, wrapper, max_frames } = args;
     crate::commands::eval::check_episodes(episodes)?;
     let (ckpt, default_seed) = crate::commands::eval::locate(&target)?;
     let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy_with(&ckpt, wrapper.as_deref())?;
-    let opts =
-        PlayOptions { episodes, seed: seed.unwrap_or(default_seed), record: record.as_deref(), fps, verbose: true };
+    let opts = PlayOptions {
+        episodes,
+        seed: seed.unwrap_or(default_seed),
+        record: record.as_deref(),
+        fps,
+        verbose: true,
+        max_frames,
+    };
     play(&env_id, &kwargs, policy.as_mut(), &opts)
 }
 
@@ -79,12 +87,17 @@ pub struct PlayOptions<'a> {
     pub fps: f64,
     /// Print each episode's return and length.
     pub verbose: bool,
+    /// Record at most this many frames.
+    pub max_frames: Option<usize>,
 }
 
 /// Plays episodes of `policy`; prints each return, and writes every rendered frame to
 /// `opts.record` when given.
 pub fn play(env_id: &str, kwargs: &EnvKwargs, policy: &mut dyn Policy, opts: &PlayOptions<'_>) -> Result<()> {
-    let PlayOptions { episodes, seed, record, fps, verbose } = *opts;
+    let PlayOptions { episodes, seed, record, fps, verbose, max_frames } = *opts;
+    if max_frames == Some(0) {
+        bail!("--max-frames must be at least 1");
+    }
     crate::commands::eval::check_episodes(episodes)?;
     if !(fps > 0.0 && fps <= 100.0) {
         bail!("--fps must be in (0, 100], got {fps}");
@@ -96,7 +109,7 @@ pub fn play(env_id: &str, kwargs: &EnvKwargs, policy: &mut dyn Policy, opts: &Pl
     for i in 0..episodes {
         let mut on_step = |env: &mut dyn Env| {
             let Some(path) = record else { return };
-            if write_error.is_some() {
+            if write_error.is_some() || max_frames.is_some_and(|m| frames >= m) {
                 return;
             }
             let frame = match env.render() {
