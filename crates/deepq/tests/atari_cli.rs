@@ -263,3 +263,26 @@ fn show_obs_of_every_atari_stack() {
     let out = deepq(&["show-obs", "ALE/Pong-ram-v5", "--out", dir.to_str().unwrap()]);
     assert_user_error(&out, "not an image");
 }
+
+#[test]
+fn the_shipped_pong_agent_plays_and_wins_a_game() {
+    // models/pong.safetensors: the `pong` preset's best network (models/README.md). One whole
+    // game, greedy, full_game protocol; its 30-game score is in BENCHMARKS.md.
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/pong.safetensors");
+    let model = model.to_str().unwrap();
+    let out = deepq(&["eval", model, "--episodes", "1", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["protocol"], "full_game");
+    assert_eq!(v["env_id"], "PongNoFrameskip-v4");
+    let score = v["mean"].as_f64().unwrap();
+    assert!(score > 0.0, "the shipped agent wins its game: {v}");
+    // It plays and records too.
+    let dir = tmp("shipped-pong");
+    std::fs::create_dir_all(&dir).unwrap();
+    let gif = dir.join("pong.gif");
+    let out = deepq(&["play", model, "--record", gif.to_str().unwrap(), "--max-frames", "30"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::metadata(&gif).unwrap().len() > 1000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
