@@ -180,6 +180,7 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "pong", toml: include_str!("../presets/pong.toml") },
     Preset { name: "pong-cleanrl", toml: include_str!("../presets/pong-cleanrl.toml") },
     Preset { name: "breakout", toml: include_str!("../presets/breakout.toml") },
+    Preset { name: "breakout-cleanrl", toml: include_str!("../presets/breakout-cleanrl.toml") },
     Preset { name: "pong-rainbow", toml: include_str!("../presets/pong-rainbow.toml") },
 ];
 

@@ -123,7 +123,7 @@ fn breakout_ram_ucla_smoke() {
 
 #[test]
 fn pong_and_breakout_presets_smoke() {
-    for preset in ["pong", "pong-cleanrl", "breakout"] {
+    for preset in ["pong", "pong-cleanrl", "breakout", "breakout-cleanrl"] {
         let dir = tmp(preset);
         smoke(preset, &dir, &["--set", "dqn.train_freq=4"]);
         let _ = std::fs::remove_dir_all(&dir);

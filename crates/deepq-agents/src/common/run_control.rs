@@ -229,6 +229,13 @@ impl<'a> RunControl<'a> {
         &mut *self.observer
     }
 
+    /// Whether env step `step` is one of the run's evaluation or checkpoint steps (whether or
+    /// not this run writes checkpoints): a step where the learner must be current.
+    pub fn sync_due(&self, step: u64) -> bool {
+        let at = |every: u64| every > 0 && step.is_multiple_of(every);
+        at(self.cfg.eval_every) || at(self.cfg.checkpoint_every)
+    }
+
     /// Whether the run must stop before the next step: the observer asked (Ctrl-C), a bound was
     /// reached, or the episode limit.
     pub fn should_stop(&mut self) -> bool {

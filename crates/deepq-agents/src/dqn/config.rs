@@ -246,6 +246,11 @@ pub struct DqnConfig {
     /// last observation), as the PyTorch DQN tutorial does. Off by default: a truncated
     /// episode's last transition bootstraps, as in SB3 and CleanRL.
     pub terminal_on_truncation: bool,
+    /// Run the gradient updates on a thread of their own while the actor keeps stepping, so
+    /// both cores work (see [`super::pipeline`]). Bit-reproducible for a seed and with the same
+    /// replay ratio, but the actor's network is one training round behind the sequential
+    /// loop's, so results differ from `false` (the default).
+    pub learner_thread: bool,
     /// The Q-network.
     pub network: NetworkConfig,
     /// The replay memory.
@@ -271,6 +276,7 @@ impl Default for DqnConfig {
             gradient_steps: 1,
             obs_scale: 1.0,
             terminal_on_truncation: false,
+            learner_thread: false,
             network: NetworkConfig::default(),
             replay: ReplayConfig::default(),
             optim: OptimConfig::default(),

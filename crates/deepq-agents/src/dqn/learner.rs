@@ -80,10 +80,17 @@ impl Learner {
     /// Q-values of one encoded observation for acting: the inference copy, with fresh noise
     /// when the network is noisy (that noise is the exploration).
     pub fn q_values(&mut self, features: &[f32]) -> Vec<f32> {
-        let x = self.row(features);
         self.acting();
         let net = self.acting.as_ref().expect("set above");
-        let noise = net.sample_noise(&mut self.noise_rng);
+        Self::q_values_of(net, features, &mut self.noise_rng)
+    }
+
+    /// Q-values of one encoded observation under an inference network `net`, with fresh noise
+    /// from `noise_rng` when it is noisy.
+    pub fn q_values_of(net: &QNetwork, features: &[f32], noise_rng: &mut ChaCha8Rng) -> Vec<f32> {
+        let device = net.head.weight.val().device();
+        let x = Tensor::<2>::from_data(TensorData::new(features.to_vec(), [1, features.len()]), &device);
+        let noise = net.sample_noise(noise_rng);
         net.q_values(x, noise.as_ref()).into_data().try_into_vec_as::<f32>().expect("f32 q-values")
     }
 

@@ -4,6 +4,7 @@
 //! - [`learner`]: online and target networks, the update rule, targets (Double DQN, n-step,
 //!   C51 projection), importance weights and priorities.
 //! - [`explorer`]: epsilon-greedy acting (noisy networks explore through their noise).
+//! - `pipeline`: the learner thread of `learner_thread = true` and the actor's network copy.
 //! - [`train`](train()): the loop, top to bottom like CleanRL's `dqn.py`.
 //!
 //! Every Rainbow piece (Hessel et al. 2018) is a switch: `double`, `network.dueling`,
@@ -12,6 +13,7 @@
 pub mod config;
 pub mod explorer;
 pub mod learner;
+mod pipeline;
 mod saving;
 mod train;
 

@@ -25,6 +25,9 @@ pub(super) struct ResumeState {
     /// The episode in flight (absent in checkpoints of older versions: a fresh one starts).
     #[serde(default)]
     pub open_episode: OpenEpisode,
+    /// The acting noise stream of the actor's network copy under `learner_thread`.
+    #[serde(default)]
+    pub actor_noise_rng: Option<ChaCha8Rng>,
 }
 
 /// The episode in flight at a checkpoint, rebuilt on resume by starting it the same way and

@@ -474,3 +474,93 @@ fn a_learner_restored_from_the_sorted_optimizer_state_continues_identically() {
     assert_eq!(prefixed("", &a.online), prefixed("", &b.online));
     assert!(a.optimizer_bytes().unwrap() == b.optimizer_bytes().unwrap());
 }
+
+#[test]
+fn the_learner_thread_learns_the_lake() {
+    let mut c = lake_cfg();
+    c.learner_thread = true;
+    c.replay.prioritized = true;
+    c.double = true;
+    learns_the_lake(&c, 6000);
+}
+
+/// Episodes of a 1500-step lake run with two gradient steps per round of `cfg`.
+fn lake_episodes(cfg: &DqnConfig, seed: u64) -> (Outcome, Vec<crate::observer::EpisodeRecord>) {
+    let kwargs = EnvKwargs { is_slippery: Some(false), ..Default::default() };
+    let mut obs = RecordingObserver::default();
+    let out = train(&run_on("FrozenLake-v1", &kwargs, cfg, 1500, seed), &mut obs).unwrap();
+    (out, obs.episodes)
+}
+
+#[test]
+fn the_learner_thread_reproduces_its_runs_and_keeps_the_replay_ratio() {
+    let mut cfg = lake_cfg();
+    cfg.train_freq = 3;
+    cfg.gradient_steps = 2;
+    cfg.replay.prioritized = true;
+    cfg.network.noisy = true;
+    let sequential = lake_episodes(&cfg, 5);
+    cfg.learner_thread = true;
+    let (out, episodes) = lake_episodes(&cfg, 5);
+    // Rounds at steps 201..=1500 that are multiples of 3, two updates each, in both modes.
+    let rounds = (201..=1500u64).filter(|s| s % 3 == 0).count() as u64;
+    assert_eq!((out.updates, sequential.0.updates), (2 * rounds, 2 * rounds));
+    let updates_logged =
+        |eps: &[crate::observer::EpisodeRecord]| eps.iter().filter(|e| e.scalars[1].is_finite()).count();
+    assert!(updates_logged(&episodes) > 0, "no episode saw an update");
+    // Bit-reproducible, whatever the threads' timing.
+    for _ in 0..2 {
+        assert_eq!(format!("{episodes:?}"), format!("{:?}", lake_episodes(&cfg, 5).1));
+    }
+    // The actor's network is a round behind, so the trajectory is not the sequential one.
+    assert_ne!(format!("{episodes:?}"), format!("{:?}", sequential.1));
+}
+
+/// Noisy networks, so the noise streams are covered too.
+#[test]
+fn a_resumed_learner_thread_run_continues_exactly() {
+    resumed_run_continues_exactly(true);
+}
+
+#[test]
+fn a_resumed_sequential_run_continues_exactly() {
+    resumed_run_continues_exactly(false);
+}
+
+fn resumed_run_continues_exactly(learner_thread: bool) {
+    let dir = std::env::temp_dir().join(format!("deepq-thread-resume-{}-{learner_thread}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let kwargs = EnvKwargs { is_slippery: Some(false), ..Default::default() };
+    let mut cfg = lake_cfg();
+    cfg.learner_thread = learner_thread;
+    cfg.network.noisy = true;
+    cfg.train_freq = 2;
+    cfg.run.checkpoint_every = 1000;
+    cfg.replay.save = true;
+    // An absolute schedule, so the first part's shorter total does not change it.
+    cfg.exploration = EpsilonSchedule::Linear { start: 1.0, end: 0.1, fraction: 0.0, steps: 1000 };
+    let whole_dir = dir.join("whole");
+    std::fs::create_dir_all(&whole_dir).unwrap();
+    let mut whole_run = run_on("FrozenLake-v1", &kwargs, &cfg, 3000, 0);
+    whole_run.spec.checkpoint_dir = Some(&whole_dir);
+    let mut whole = RecordingObserver::default();
+    train(&whole_run, &mut whole).unwrap();
+    let mut first = run_on("FrozenLake-v1", &kwargs, &cfg, 2000, 0);
+    first.spec.checkpoint_dir = Some(&dir);
+    train(&first, &mut NullObserver).unwrap();
+    let resume = dir.join("resume.safetensors");
+    let mut second = run_on("FrozenLake-v1", &kwargs, &cfg, 3000, 0);
+    second.spec.checkpoint_dir = Some(&dir);
+    second.spec.resume_from = Some(&resume);
+    let mut rest = RecordingObserver::default();
+    train(&second, &mut rest).unwrap();
+    let after: Vec<_> = whole.episodes.iter().filter(|e| e.step > 2000).collect();
+    assert!(after.len() > 10);
+    assert_eq!(format!("{after:?}"), format!("{:?}", rest.episodes.iter().collect::<Vec<_>>()));
+    // Writing checkpoints changes nothing.
+    let mut no_files = RecordingObserver::default();
+    train(&run_on("FrozenLake-v1", &kwargs, &cfg, 3000, 0), &mut no_files).unwrap();
+    assert_eq!(format!("{:?}", whole.episodes), format!("{:?}", no_files.episodes));
+    let _ = std::fs::remove_dir_all(&dir);
+}

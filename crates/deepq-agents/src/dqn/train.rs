@@ -7,6 +7,7 @@
 use super::config::{DqnConfig, TargetUpdate, Unit};
 use super::explorer::epsilon_greedy;
 use super::learner::{Learner, UpdateStats};
+use super::pipeline::{ActorNet, LearnerSlot};
 use super::saving::{save_policy, save_resume, CheckpointMeta, EpisodeStart, OpenEpisode, ResumeState};
 use crate::checkpoint::{self, CheckpointError};
 use crate::common::{AgentError, ObsEncoder, Outcome, RunControl, RunSpec, Trainee};
@@ -143,6 +144,7 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         control: crate::common::ControlState::new(spec.seed),
         initial_features: Vec::new(),
         open_episode: OpenEpisode::default(),
+        actor_noise_rng: None,
     };
     let mut control_state = None;
     if let Some(path) = spec.resume_from {
@@ -180,6 +182,11 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
     }
     let mut batch = Batch::default();
     let tau = if cfg.target.update == TargetUpdate::Soft { cfg.target.tau } else { 1.0 };
+    // Under `learner_thread` the updates run on their own thread and the actor acts with a copy.
+    let threaded = cfg.learner_thread;
+    let mut actor = ActorNet::new(st.actor_noise_rng.clone().unwrap_or_else(|| rng_for(spec.seed, 6)));
+    actor.refresh(&mut learner);
+    let mut learner = LearnerSlot::new(learner);
 
     while st.step < spec.total_steps {
         if control.should_stop() {
@@ -187,7 +194,11 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         }
         // 1. Act with the inference copy of the online network.
         let epsilon = cfg.exploration.value(st.step, st.episode, spec.total_steps);
-        let action = epsilon_greedy(&mut learner, &features, epsilon, n_actions, &mut st.rng);
+        let action = if threaded {
+            epsilon_greedy(|| actor.q_values(&features), epsilon, n_actions, &mut st.rng)
+        } else {
+            epsilon_greedy(|| learner.get().q_values(&features), epsilon, n_actions, &mut st.rng)
+        };
         let s = env.step(action)?;
         if open.start.is_some() {
             open.actions.push(action as u32);
@@ -211,27 +222,46 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         std::mem::swap(&mut features, &mut next_features);
         obs = s.obs;
 
-        // 3. Learn.
+        // 3. Learn: a round of `gradient_steps` updates, here or on the learner thread (the
+        //    actor first collects the previous round's priorities and network).
+        let beta = priority.beta(st.step, spec.total_steps);
         if st.step > cfg.learning_starts && st.step.is_multiple_of(cfg.train_freq) && !replay.is_empty() {
-            for _ in 0..cfg.gradient_steps {
-                let beta = priority.beta(st.step, spec.total_steps);
-                replay.sample_into(cfg.replay.batch_size, beta, &mut st.rng, &mut batch);
-                let stats = learner.update(&batch, priority.enabled);
-                st.updates += 1;
-                check_divergence(&stats, cfg, &st, spec)?;
-                replay.update_priorities(&batch.indices, &stats.priorities);
-                ep_stats.add(&stats);
+            if threaded {
+                collect_round(&mut learner, &mut actor, replay.as_mut(), &mut ep_stats, cfg, &st, spec)?;
+                let batches = (0..cfg.gradient_steps)
+                    .map(|_| {
+                        let mut b = learner.spare_batch();
+                        replay.sample_into(cfg.replay.batch_size, beta, &mut st.rng, &mut b);
+                        b
+                    })
+                    .collect();
+                st.updates += cfg.gradient_steps as u64;
+                learner.start(batches, priority.enabled);
+            } else {
+                for _ in 0..cfg.gradient_steps {
+                    replay.sample_into(cfg.replay.batch_size, beta, &mut st.rng, &mut batch);
+                    let stats = learner.get().update(&batch, priority.enabled);
+                    st.updates += 1;
+                    check_divergence(&stats, cfg, &st, spec)?;
+                    replay.update_priorities(&batch.indices, &stats.priorities);
+                    ep_stats.add(&stats);
+                }
             }
         }
+        let target_due = cfg.target.unit == Unit::Steps && st.step.is_multiple_of(cfg.target.every);
+        if threaded && (target_due || s.terminated || s.truncated || control.sync_due(st.step)) {
+            collect_round(&mut learner, &mut actor, replay.as_mut(), &mut ep_stats, cfg, &st, spec)?;
+        }
         // 4. Target network (per-step schedules).
-        if cfg.target.unit == Unit::Steps && st.step.is_multiple_of(cfg.target.every) {
-            learner.update_target(tau);
+        if target_due {
+            learner.get().update_target(tau);
         }
 
         // 5. Episode end: log, per-episode target schedule, window, bounds, videos.
         if s.terminated || s.truncated {
             st.episode += 1;
-            let v0 = learner.greedy_q_values(&st.initial_features).iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            let v0 =
+                learner.get().greedy_q_values(&st.initial_features).iter().cloned().fold(f32::NEG_INFINITY, f32::max);
             let mut scalars = vec![
                 epsilon,
                 ep_stats.mean(ep_stats.loss),
@@ -246,23 +276,25 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
             let rec = EpisodeRecord { step: st.step, episode: st.episode, ret: ep_return, length: ep_len, scalars };
             (ep_return, ep_len, ep_stats) = (0.0, 0, EpisodeStats::default());
             if cfg.target.unit == Unit::Episodes && st.episode.is_multiple_of(cfg.target.every) {
-                learner.update_target(tau);
+                learner.get().update_target(tau);
             }
-            control.end_episode(&rec, &mut DqnTrainee { learner: &mut learner, meta: &meta })?;
+            control.end_episode(&rec, &mut DqnTrainee { learner: learner.get(), meta: &meta })?;
             open = OpenEpisode { start: env.rng_state().map(EpisodeStart::Rng), ..OpenEpisode::default() };
             obs = env.reset(None).0;
             encoder.encode(&obs, &mut features);
         }
 
         // 6. Periodic greedy evaluation, best checkpoint, eval bound.
-        control.after_step(st.step, &mut DqnTrainee { learner: &mut learner, meta: &meta })?;
+        control.after_step(st.step, &mut DqnTrainee { learner: learner.get(), meta: &meta })?;
 
         // 7. Periodic last + resume checkpoints.
         if control.checkpoint_due(st.step) {
             st.control = control.state().clone();
             ep_stats.save(&mut open);
             st.open_episode = open.clone();
-            write_checkpoints(spec, &learner, replay.as_ref(), &st, cfg, &meta, "last")?;
+            st.actor_noise_rng = threaded.then(|| actor.noise_rng.clone());
+            st.noise_rng = learner.get().noise_rng.clone();
+            write_checkpoints(spec, learner.get(), replay.as_ref(), &st, cfg, &meta, "last")?;
         }
         if st.step.is_multiple_of(500) {
             control.observer().on_progress(&progress_info(&st, cfg, epsilon));
@@ -271,13 +303,42 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
             break;
         }
     }
+    collect_round(&mut learner, &mut actor, replay.as_mut(), &mut ep_stats, cfg, &st, spec)?;
     let epsilon = cfg.exploration.value(st.step, st.episode, spec.total_steps);
     control.observer().on_progress(&progress_info(&st, cfg, epsilon));
     st.control = control.state().clone();
     ep_stats.save(&mut open);
     st.open_episode = open;
-    let final_checkpoint = write_checkpoints(spec, &learner, replay.as_ref(), &st, cfg, &meta, "final")?;
+    st.actor_noise_rng = threaded.then(|| actor.noise_rng.clone());
+    st.noise_rng = learner.get().noise_rng.clone();
+    let final_checkpoint = write_checkpoints(spec, learner.get(), replay.as_ref(), &st, cfg, &meta, "final")?;
     Ok(control.finish(st.step, st.episode, st.updates, final_checkpoint))
+}
+
+/// Waits for the round of updates in flight (under `learner_thread`), feeds its priorities back
+/// to the replay, adds its statistics to the episode's and gives the actor the new network.
+fn collect_round(
+    learner: &mut LearnerSlot,
+    actor: &mut ActorNet,
+    replay: &mut dyn Replay,
+    ep_stats: &mut EpisodeStats,
+    cfg: &DqnConfig,
+    st: &ResumeState,
+    spec: &RunSpec<'_>,
+) -> Result<(), AgentError> {
+    learner.wait();
+    let finished = learner.take_finished();
+    if finished.is_empty() {
+        return Ok(());
+    }
+    for (batch, stats) in finished {
+        check_divergence(&stats, cfg, st, spec)?;
+        replay.update_priorities(&batch.indices, &stats.priorities);
+        ep_stats.add(&stats);
+        learner.recycle(batch);
+    }
+    actor.refresh(learner.get());
+    Ok(())
 }
 
 /// The loop's counters for the progress display (no epsilon under noisy exploration).

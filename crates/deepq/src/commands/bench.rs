@@ -3,7 +3,8 @@
 use anyhow::Result;
 use deepq_agents::bench::{cnn_entries, core_entries, pixel_entries, run_entries, Entry, Measurement};
 
-/// Runs a benchmark suite (`core`, `pixels`, `cnn`, or `atari` with the `atari` feature), or the
+/// Runs a benchmark suite (`core`, `pixels`, `cnn`, or `atari` and its training-loop part
+/// `atari-train` with the `atari` feature), or the
 /// entries named by a comma-separated list of ids (`update.nature_cnn_b32,update.zoo_mlp_b64`),
 /// and prints a table (or JSON). Every row carries its stable id.
 pub fn run(suite: &str, json: bool, quick: bool) -> Result<()> {
@@ -12,6 +13,7 @@ pub fn run(suite: &str, json: bool, quick: bool) -> Result<()> {
         "pixels" => run_entries(&pixel_entries(), quick)?,
         "cnn" => run_entries(&cnn_entries(), quick)?,
         "atari" => atari_suite(quick)?,
+        "atari-train" => atari_train_suite(quick)?,
         ids => run_entries(&select(ids)?, quick)?,
     };
     if json {
@@ -128,29 +130,40 @@ fn pong_vector_entries(quick: bool) -> Result<Vec<Measurement>> {
 
 /// `train.pong_ratio_0.25`, `train.pong_ratio_1` and `cpu.train_cores`: the `pong` preset's own
 /// training loop (acting, replay, updates, target syncs) timed with learning on, with one update
-/// per 4 and per 1 agent steps. The replay is smaller (50,000) and learning starts at 2,000
+/// per 4 and per 1 agent steps, sequential and with `learner_thread`. The replay is smaller (50,000) and learning starts at 2,000
 /// steps so the measurement starts soon; periodic evaluations and checkpoints are off.
 #[cfg(feature = "atari")]
 fn pong_training_entries(quick: bool) -> Result<Vec<Measurement>> {
     let secs = if quick { 4.0 } else { 60.0 };
-    let (quarter, cores) = pong_training_rate(4, secs)?;
-    let (one, _) = pong_training_rate(1, secs)?;
+    let (quarter, cores) = pong_training_rate(4, false, secs)?;
+    let (one, _) = pong_training_rate(1, false, secs)?;
+    let (quarter_t, cores_t) = pong_training_rate(4, true, secs)?;
+    let (one_t, _) = pong_training_rate(1, true, secs)?;
     let m = Measurement::rate;
     Ok(vec![
         m("train.pong_ratio_0.25", "`pong` training loop, one update per 4 agent steps", quarter, "agent steps/s"),
         m("train.pong_ratio_1", "`pong` training loop, one update per agent step", one, "agent steps/s"),
         m("cpu.train_cores", "cores busy during the ratio-0.25 loop (process CPU time / wall time)", cores, "cores"),
+        m(
+            "train.pong_ratio_0.25_thread",
+            "the same with `learner_thread = true` (updates on their own thread)",
+            quarter_t,
+            "agent steps/s",
+        ),
+        m("train.pong_ratio_1_thread", "ratio 1 with `learner_thread = true`", one_t, "agent steps/s"),
+        m("cpu.train_cores_thread", "cores busy during the ratio-0.25 loop with `learner_thread`", cores_t, "cores"),
     ])
 }
 
 /// Agent steps per second and cores busy of the `pong` preset's loop over `secs` of learning.
 #[cfg(feature = "atari")]
-fn pong_training_rate(train_freq: u64, secs: f64) -> Result<(f64, f64)> {
+fn pong_training_rate(train_freq: u64, learner_thread: bool, secs: f64) -> Result<(f64, f64)> {
     use deepq_agents::common::RunSpec;
     use deepq_agents::dqn::{train, DqnRun};
     let c = crate::config::resolve("pong", &[], None)?;
     let mut cfg = c.dqn.clone().ok_or_else(|| anyhow::anyhow!("the pong preset has no [dqn] table"))?;
     cfg.train_freq = train_freq;
+    cfg.learner_thread = learner_thread;
     cfg.learning_starts = 2_000;
     cfg.replay.buffer_size = 50_000;
     cfg.run.eval_every = 0;
@@ -232,4 +245,15 @@ fn process_cpu_seconds() -> f64 {
 #[cfg(not(feature = "atari"))]
 fn atari_suite(_quick: bool) -> Result<Vec<Measurement>> {
     anyhow::bail!("the atari benchmark needs the `atari` feature: cargo run --release --features atari -- bench atari")
+}
+
+/// The `pong` training-loop entries of the atari suite alone.
+#[cfg(feature = "atari")]
+fn atari_train_suite(quick: bool) -> Result<Vec<Measurement>> {
+    pong_training_entries(quick)
+}
+
+#[cfg(not(feature = "atari"))]
+fn atari_train_suite(quick: bool) -> Result<Vec<Measurement>> {
+    atari_suite(quick)
 }
