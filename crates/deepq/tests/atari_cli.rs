@@ -131,6 +131,18 @@ fn pong_and_breakout_presets_smoke() {
 }
 
 #[test]
+fn fire_every_zero_is_one_clear_line() {
+    let dir = tmp("fire-every-0");
+    let out =
+        deepq(&["train", "breakout-ram-ucla", "--quiet", "--out", dir.to_str().unwrap(), "--set", "env.fire_every=0"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("fire_every must be at least 1"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn missing_roms_are_one_clear_line() {
     let out = Command::new(env!("CARGO_BIN_EXE_deepq"))
         .args(["eval", "--random", "PongNoFrameskip-v4", "--episodes", "1"])
@@ -156,6 +168,9 @@ fn bench_atari_reports_throughput_and_cnn_update_time() {
         "train.pong_ratio_0.25",
         "train.pong_ratio_1",
         "cpu.train_cores",
+        "train.pong_ratio_0.25_thread",
+        "train.pong_ratio_1_thread",
+        "cpu.train_cores_thread",
     ] {
         assert!(ids.contains(&id), "{id} missing: {ids:?}");
     }

@@ -93,7 +93,24 @@ pub struct RunSpec<'a> {
     pub devices: Devices,
 }
 
-impl RunSpec<'_> {
+impl<'a> RunSpec<'a> {
+    /// A run of `total_steps` on `env_id` with `kwargs` (also for evaluations) on the CPU that
+    /// writes no files: the form tests and benchmarks use; set the other fields as needed.
+    pub fn in_memory(env_id: &'a str, kwargs: &'a EnvKwargs, total_steps: u64, seed: u64) -> Self {
+        Self {
+            env_id,
+            kwargs,
+            total_steps,
+            seed,
+            checkpoint_dir: None,
+            resume_from: None,
+            video_dir: None,
+            eval_kwargs: kwargs,
+            eval_options: EvalOptions::default(),
+            devices: Devices::cpu(),
+        }
+    }
+
     /// The path of checkpoint `name` (`best`, `last`, `final`, `resume`), if checkpoints are on.
     pub fn checkpoint(&self, name: &str) -> Option<PathBuf> {
         self.checkpoint_dir.map(|d| d.join(format!("{name}.safetensors")))

@@ -242,21 +242,7 @@ fn lake_cfg() -> DqnConfig {
 }
 
 fn run_on<'a>(env_id: &'a str, kwargs: &'a EnvKwargs, cfg: &'a DqnConfig, total_steps: u64, seed: u64) -> DqnRun<'a> {
-    DqnRun {
-        spec: RunSpec {
-            env_id,
-            kwargs,
-            total_steps,
-            seed,
-            checkpoint_dir: None,
-            resume_from: None,
-            video_dir: None,
-            eval_kwargs: kwargs,
-            eval_options: Default::default(),
-            devices: Devices::cpu(),
-        },
-        cfg,
-    }
+    DqnRun { spec: RunSpec::in_memory(env_id, kwargs, total_steps, seed), cfg }
 }
 
 /// Learns the deterministic 4x4 lake's optimal start value 0.9^5 with `cfg` (logged per episode).

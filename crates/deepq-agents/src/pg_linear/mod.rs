@@ -222,21 +222,7 @@ mod tests {
 
     fn run_on(env_id: &str, cfg: &PgLinearConfig, seed: u64) -> (Trained, RecordingObserver) {
         let kwargs = EnvKwargs::default();
-        let run = PgLinearRun {
-            spec: RunSpec {
-                env_id,
-                kwargs: &kwargs,
-                total_steps: 10_000_000,
-                seed,
-                checkpoint_dir: None,
-                resume_from: None,
-                video_dir: None,
-                eval_kwargs: &kwargs,
-                eval_options: Default::default(),
-                devices: crate::common::Devices::cpu(),
-            },
-            cfg,
-        };
+        let run = PgLinearRun { spec: RunSpec::in_memory(env_id, &kwargs, 10_000_000, seed), cfg };
         let mut obs = RecordingObserver::default();
         let trained = train(&run, &mut obs).unwrap();
         (trained, obs)
@@ -280,21 +266,7 @@ mod tests {
     fn envs_without_two_actions_are_refused() {
         let kwargs = EnvKwargs::default();
         let cfg = PgLinearConfig::default();
-        let run = PgLinearRun {
-            spec: RunSpec {
-                env_id: "LunarLander-v3",
-                kwargs: &kwargs,
-                total_steps: 10,
-                seed: 0,
-                checkpoint_dir: None,
-                resume_from: None,
-                video_dir: None,
-                eval_kwargs: &kwargs,
-                eval_options: Default::default(),
-                devices: crate::common::Devices::cpu(),
-            },
-            cfg: &cfg,
-        };
+        let run = PgLinearRun { spec: RunSpec::in_memory("LunarLander-v3", &kwargs, 10, 0), cfg: &cfg };
         let e = train(&run, &mut RecordingObserver::default()).err().unwrap().to_string();
         assert!(e.contains("needs two actions") && e.contains("4 actions"), "{e}");
     }

@@ -414,21 +414,7 @@ mod tests {
     fn learns_cartpole_with_a_fixed_seed() {
         let cfg = ReinforceConfig { reward_bound: Some(195.0), ..Default::default() };
         let kwargs = EnvKwargs::default();
-        let run = ReinforceRun {
-            spec: RunSpec {
-                env_id: "CartPole-v1",
-                kwargs: &kwargs,
-                total_steps: 1_000_000,
-                seed: 0,
-                checkpoint_dir: None,
-                resume_from: None,
-                video_dir: None,
-                eval_kwargs: &kwargs,
-                eval_options: Default::default(),
-                devices: crate::common::Devices::cpu(),
-            },
-            cfg: &cfg,
-        };
+        let run = ReinforceRun { spec: RunSpec::in_memory("CartPole-v1", &kwargs, 1_000_000, 0), cfg: &cfg };
         let mut obs = RecordingObserver::default();
         let out = train(&run, &mut obs).unwrap();
         let first: f64 = obs.episodes[..20].iter().map(|e| e.ret).sum::<f64>() / 20.0;

@@ -168,22 +168,11 @@ fn pong_training_rate(train_freq: u64, learner_thread: bool, secs: f64) -> Resul
     cfg.replay.buffer_size = 50_000;
     cfg.run.eval_every = 0;
     cfg.run.checkpoint_every = 0;
-    let eval_kwargs = c.env.clone();
-    let run = DqnRun {
-        spec: RunSpec {
-            env_id: &c.env_id,
-            kwargs: &c.env,
-            total_steps: c.total_steps,
-            seed: 0,
-            checkpoint_dir: None,
-            resume_from: None,
-            video_dir: None,
-            eval_kwargs: &eval_kwargs,
-            eval_options: Default::default(),
-            devices: deepq_agents::common::Devices::by_name(&c.device).map_err(|e| anyhow::anyhow!("{e}"))?,
-        },
-        cfg: &cfg,
+    let spec = RunSpec {
+        devices: deepq_agents::common::Devices::by_name(&c.device).map_err(|e| anyhow::anyhow!("{e}"))?,
+        ..RunSpec::in_memory(&c.env_id, &c.env, c.total_steps, 0)
     };
+    let run = DqnRun { spec, cfg: &cfg };
     let mut timer = LearningTimer { secs, start: None, last: None };
     train(&run, &mut timer)?;
     match (timer.start, timer.last) {
