@@ -243,12 +243,20 @@ impl Protocol {
     }
 
     /// The env kwargs of the evaluation env: full-game protocols switch an Atari stack's
-    /// life-loss episodes and reward clipping off.
+    /// life-loss episodes and reward clipping off, and press FIRE after each lost life when
+    /// the agent was trained on life-loss episodes (as SB3's, CleanRL's and the homework's
+    /// whole-game scores do).
     pub fn env_kwargs(self, env_id: &str, kwargs: &EnvKwargs) -> EnvKwargs {
         let mut k = kwargs.clone();
         if matches!(self.resolve(env_id, kwargs), Protocol::FullGame | Protocol::Homework)
             && is_atari_stack(env_id, kwargs)
         {
+            // An agent trained on life-loss episodes never pressed FIRE to relaunch the ball.
+            let trained_on_lives =
+                kwargs.episodic_life.unwrap_or(!matches!(kwargs.wrapper.as_deref(), Some("lapan" | "lapan_pad")));
+            if trained_on_lives && kwargs.fire_on_life_loss.is_none() {
+                k.fire_on_life_loss = Some(true);
+            }
             k.episodic_life = Some(false);
             k.clip_reward = Some(false);
         }
@@ -269,7 +277,10 @@ impl Protocol {
 /// Whether `env_id` with `kwargs` is an Atari game inside one of the wrapper stacks.
 fn is_atari_stack(env_id: &str, kwargs: &EnvKwargs) -> bool {
     deepq_env::provider::looks_like_atari(env_id)
-        && matches!(kwargs.wrapper.as_deref(), Some("atari" | "lapan" | "practical_rl"))
+        && matches!(
+            kwargs.wrapper.as_deref(),
+            Some("atari" | "lapan" | "lapan_pad" | "practical_rl" | "practical_rl_pad")
+        )
 }
 
 /// Evaluation options beyond the episode count and seed.
@@ -399,6 +410,30 @@ pub fn play_capped(
 mod tests {
     use super::*;
     use deepq_env::Space;
+
+    #[test]
+    fn whole_game_protocols_press_fire_after_lost_lives_only_for_life_loss_training() {
+        let with = |wrapper: &str, episodic_life: Option<bool>| EnvKwargs {
+            wrapper: Some(wrapper.into()),
+            episodic_life,
+            ..EnvKwargs::default()
+        };
+        let id = "BreakoutNoFrameskip-v4";
+        for (kwargs, fire) in [
+            (with("atari", None), Some(true)),
+            (with("practical_rl", None), Some(true)),
+            (with("atari", Some(false)), None),
+            (with("lapan", None), None),
+            (with("lapan", Some(true)), Some(true)),
+        ] {
+            for protocol in [Protocol::FullGame, Protocol::Homework, Protocol::Auto] {
+                let k = protocol.env_kwargs(id, &kwargs);
+                assert_eq!(k.fire_on_life_loss, fire, "{protocol:?} {kwargs:?}");
+                assert_eq!((k.episodic_life, k.clip_reward), (Some(false), Some(false)));
+            }
+            assert_eq!(Protocol::Training.env_kwargs(id, &kwargs), kwargs);
+        }
+    }
 
     #[test]
     fn random_cartpole_baseline_is_in_the_low_twenties() {

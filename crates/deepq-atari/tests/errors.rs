@@ -167,3 +167,39 @@ fn fire_every_presses_fire_and_needs_a_fire_action() {
         .to_string();
     assert!(msg.contains("fire_every"), "{msg}");
 }
+
+#[test]
+fn fire_after_life_loss_relaunches_the_ball_in_whole_games() {
+    if !roms_present() {
+        return;
+    }
+    deepq_atari::register();
+    // The whole-game `atari` stack with an agent that never presses FIRE: the reset's FIRE
+    // launches the first ball, which is missed; only `fire_on_life_loss` launches the next
+    // ones, so only then are all five lives lost and the game ends.
+    let play_noop = |fire_on_life_loss: Option<bool>| {
+        let kw = EnvKwargs {
+            wrapper: Some("atari".into()),
+            episodic_life: Some(false),
+            clip_reward: Some(false),
+            fire_on_life_loss,
+            ..EnvKwargs::default()
+        };
+        let mut env = make_with("BreakoutNoFrameskip-v4", &kw).unwrap();
+        env.reset(Some(0));
+        let mut lives = 5.0;
+        for t in 0..3000 {
+            let s = env.step(0).unwrap();
+            lives = s.info.get("lives").unwrap();
+            if s.done() {
+                return (lives, Some(t));
+            }
+        }
+        (lives, None)
+    };
+    let (lives, over) = play_noop(None);
+    assert_eq!((lives, over), (4.0, None), "without it the game stalls after the first lost life");
+    let (lives, over) = play_noop(Some(true));
+    assert_eq!(lives, 0.0);
+    assert!(over.is_some(), "with it every ball is launched and the game ends");
+}

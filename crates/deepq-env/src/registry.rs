@@ -51,6 +51,12 @@ pub struct EnvKwargs {
     /// `full_game` evaluation protocol sets it to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clip_reward: Option<bool>,
+    /// Atari stacks only, without `episodic_life`: after each lost life, take the steps the
+    /// training stack's life-loss reset takes (no-op, FIRE, action 2), as the whole-game scores
+    /// of SB3, CleanRL and the Practical-RL homework do. The `full_game` and `homework`
+    /// evaluation protocols set it for agents trained on life-loss episodes. Off by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fire_on_life_loss: Option<bool>,
     /// Atari only: replace the agent's action with FIRE on every `fire_every`-th agent step of
     /// an episode (the UCLA project's Breakout loop presses FIRE every 100 steps). Off by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +91,7 @@ impl EnvKwargs {
             ("episodic_life", self.episodic_life.is_some()),
             ("clip_reward", self.clip_reward.is_some()),
             ("fire_every", self.fire_every.is_some()),
+            ("fire_on_life_loss", self.fire_on_life_loss.is_some()),
         ]
         .into_iter()
         .find(|(_, set)| *set)

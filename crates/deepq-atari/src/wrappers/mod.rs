@@ -8,6 +8,7 @@
 
 mod clip_reward;
 mod episodic_life;
+mod fire_after_life_loss;
 mod fire_every;
 mod fire_reset;
 mod frame_stack;
@@ -18,6 +19,7 @@ mod warp_frame;
 
 pub use clip_reward::ClipReward;
 pub use episodic_life::EpisodicLife;
+pub use fire_after_life_loss::FireAfterLifeLoss;
 pub use fire_every::FireEvery;
 pub use fire_reset::FireReset;
 pub use frame_stack::{FrameStack, StackOrder, StackPadding};

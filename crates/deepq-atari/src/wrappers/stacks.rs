@@ -1,8 +1,8 @@
 //! The standard wrapper stacks.
 
 use super::{
-    ClipReward, EpisodicLife, FireReset, FrameStack, MaxAndSkip, NoopReset, SkipMemory, SkipOutput, StackOrder,
-    StackPadding, WarpFrame, WarpKind,
+    ClipReward, EpisodicLife, FireAfterLifeLoss, FireReset, FrameStack, MaxAndSkip, NoopReset, SkipMemory, SkipOutput,
+    StackOrder, StackPadding, WarpFrame, WarpKind,
 };
 use crate::env::AtariEnv;
 use deepq_env::wrappers::TimeLimit;
@@ -63,10 +63,13 @@ impl StackKind {
     }
 }
 
-/// `env` with life-loss episodes ([`EpisodicLife`]) when `on`.
-fn with_life_loss(env: Box<dyn Env>, on: bool) -> Box<dyn Env> {
+/// `env` with life-loss episodes ([`EpisodicLife`]) when `on`; otherwise, for games with FIRE
+/// and `fire_on_life_loss`, FIRE pressed after each lost life ([`FireAfterLifeLoss`]).
+fn with_life_loss(env: Box<dyn Env>, on: bool, fire: bool, kwargs: &EnvKwargs) -> Box<dyn Env> {
     if on {
         Box::new(EpisodicLife::new(env))
+    } else if fire && kwargs.fire_on_life_loss.unwrap_or(false) {
+        Box::new(FireAfterLifeLoss::new(env))
     } else {
         env
     }
@@ -100,7 +103,7 @@ pub fn make_atari_stack(id: &str, stack: StackKind, kwargs: &EnvKwargs) -> Resul
     let mut out: Box<dyn Env> = match stack {
         StackKind::Atari => {
             let e: Box<dyn Env> = Box::new(MaxAndSkip::new(NoopReset::new(env, 30), 4, SkipOutput::Gray));
-            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(true));
+            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(true), fire, kwargs);
             let e: Box<dyn Env> = if fire { Box::new(FireReset::new(e)?) } else { e };
             let e: Box<dyn Env> = Box::new(WarpFrame::new(e)?);
             Box::new(FrameStack::new(with_clipping(e, kwargs.clip_reward.unwrap_or(true)), 4)?)
@@ -111,7 +114,7 @@ pub fn make_atari_stack(id: &str, stack: StackKind, kwargs: &EnvKwargs) -> Resul
                 _ => (SkipMemory::Slots, StackPadding::Reset),
             };
             let e: Box<dyn Env> = Box::new(MaxAndSkip::with_memory(env, 4, SkipOutput::Rgb, memory));
-            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(false));
+            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(false), fire, kwargs);
             let e: Box<dyn Env> = if fire { Box::new(FireReset::new(e)?) } else { e };
             let e: Box<dyn Env> = Box::new(WarpFrame::with_kind(e, WarpKind::Lapan)?);
             let e = with_clipping(e, kwargs.clip_reward.unwrap_or(false));
@@ -123,7 +126,7 @@ pub fn make_atari_stack(id: &str, stack: StackKind, kwargs: &EnvKwargs) -> Resul
                 _ => (StackPadding::Reset, StackOrder::OldestFirst),
             };
             let e: Box<dyn Env> = Box::new(MaxAndSkip::new(env, 4, SkipOutput::Rgb));
-            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(true));
+            let e = with_life_loss(e, kwargs.episodic_life.unwrap_or(true), fire, kwargs);
             let e: Box<dyn Env> = if fire { Box::new(FireReset::new(e)?) } else { e };
             let e = with_clipping(e, kwargs.clip_reward.unwrap_or(true));
             let e = WarpFrame::with_kind(e, WarpKind::PracticalRl)?;
