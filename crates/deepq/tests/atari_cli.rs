@@ -174,7 +174,7 @@ fn bench_atari_reports_throughput_and_cnn_update_time() {
     ] {
         assert!(ids.contains(&id), "{id} missing: {ids:?}");
     }
-    assert_eq!(rows.len(), 10);
+    assert_eq!(rows.len(), 13);
     assert!(rows.iter().all(|r| r["value"].as_f64().unwrap() > 0.0), "{v}");
 }
 
@@ -300,4 +300,19 @@ fn the_shipped_pong_agent_plays_and_wins_a_game() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::metadata(&gif).unwrap().len() > 1000);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_shipped_breakout_agent_scores_with_the_homework_protocol() {
+    // models/breakout.safetensors: the `breakout` preset's best network (models/README.md).
+    // Two whole games under the Practical-RL homework's protocol (greedy, unclipped, at most
+    // 10,000 steps); its 30-game final score is in BENCHMARKS.md.
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/breakout.safetensors");
+    let out = deepq(&["eval", model.to_str().unwrap(), "--protocol", "homework", "--episodes", "2", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["protocol"], "homework");
+    assert_eq!(v["env_id"], "BreakoutNoFrameskip-v4");
+    let score = v["mean"].as_f64().unwrap();
+    assert!(score >= 15.0, "the shipped agent passes the homework's bar of 15: {v}");
 }
