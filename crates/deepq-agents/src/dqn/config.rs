@@ -247,7 +247,7 @@ pub struct DqnConfig {
     /// episode's last transition bootstraps, as in SB3 and CleanRL.
     pub terminal_on_truncation: bool,
     /// Run the gradient updates on a thread of their own while the actor keeps stepping, so
-    /// both cores work (see [`super::pipeline`]). Bit-reproducible for a seed and with the same
+    /// both cores work. Bit-reproducible for a seed and with the same
     /// replay ratio, but the actor's network is one training round behind the sequential
     /// loop's, so results differ from `false` (the default).
     pub learner_thread: bool,
