@@ -1,6 +1,6 @@
 //! Life loss as the end of a training episode.
 
-use super::forward_spaces;
+use super::{forward_spaces, lives};
 use deepq_env::{Env, EnvError, Info, Obs, Space, Step};
 
 /// Makes the loss of a life end the episode (`terminated = true`) without resetting the game,
@@ -25,10 +25,6 @@ impl EpisodicLife {
     pub fn was_real_done(&self) -> bool {
         self.real_done
     }
-}
-
-fn lives(info: &Info) -> f64 {
-    info.get("lives").unwrap_or(0.0)
 }
 
 impl Env for EpisodicLife {

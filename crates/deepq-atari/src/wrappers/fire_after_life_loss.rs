@@ -1,6 +1,6 @@
 //! Pressing FIRE after a lost life, in whole-game evaluations.
 
-use super::forward_spaces;
+use super::{forward_spaces, lives};
 use deepq_env::{Env, EnvError, Info, Obs, Space, Step};
 
 /// After a step that loses a life without ending the game, takes the steps that the training
@@ -21,10 +21,6 @@ impl FireAfterLifeLoss {
     pub fn new(inner: Box<dyn Env>) -> Self {
         FireAfterLifeLoss { inner, lives: 0.0 }
     }
-}
-
-fn lives(info: &Info) -> f64 {
-    info.get("lives").unwrap_or(0.0)
 }
 
 impl Env for FireAfterLifeLoss {

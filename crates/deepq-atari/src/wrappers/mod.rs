@@ -48,6 +48,11 @@ impl AtariCore for AtariEnv {
     }
 }
 
+/// The lives left, from an Atari env's `lives` info entry (0 when absent).
+pub(crate) fn lives(info: &deepq_env::Info) -> f64 {
+    info.get("lives").unwrap_or(0.0)
+}
+
 /// Forwards the `Env` methods that a wrapper does not change to `self.inner`.
 macro_rules! forward_spaces {
     () => {
