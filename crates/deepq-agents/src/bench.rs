@@ -272,7 +272,7 @@ pub fn action_latency(spec: NetSpec, iters: u64) -> Measurement {
     let obs = vec![0.1f32; spec.obs_dim];
     let mut learner = Learner::new(spec, &cfg, Devices::cpu(), rng_for(0, 5));
     let secs = time_per_call(200, iters, || {
-        std::hint::black_box(crate::util::argmax(&learner.q_values(&obs)));
+        std::hint::black_box(crate::util::argmax(&learner.q_values(&obs, 1)));
     });
     Measurement {
         id: "act.cartpole_mlp".into(),
@@ -370,6 +370,7 @@ pub fn replay_sample_time(capacity: usize, obs_dim: usize, batch: usize, iters: 
             next_features: &features,
             terminated: false,
             truncated: false,
+            stream: 0,
         });
     }
     let mut rng = rng_for(0, 1);

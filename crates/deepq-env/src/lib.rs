@@ -19,4 +19,4 @@ pub use env::{Env, EnvError, EpisodeGuard, Info, Obs, RgbFrame, Step};
 pub use provider::{register_provider, EnvProvider};
 pub use registry::{make, make_with, EnvKwargs, EnvSpec};
 pub use space::{Dtype, Space};
-pub use vector::{Stepping, VecEnv, VecStep};
+pub use vector::{Autoreset, Stepping, VecEnv, VecStep};

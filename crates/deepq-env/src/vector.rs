@@ -9,6 +9,12 @@
 //! transition, and learners skip it. Env `i` is seeded with `seed + i` on the first reset (as
 //! `gymnasium.vector.SyncVectorEnv`), later resets continue each env's own random stream.
 //!
+//! [`Autoreset::SameStep`] (Gymnasium's `AutoresetMode.SAME_STEP`, and what SB3's vector envs
+//! do) resets within the step that ends the episode: that step returns the new episode's first
+//! observation in `obs`, the ended episode's real last observation in
+//! [`VecStep::final_obs`], and the ending step's own reward, flags and info. Every step is then a
+//! transition; DQN's `num_envs` uses this mode.
+//!
 //! Episode statistics per env (the role of Gymnasium's `RecordEpisodeStatistics`): the step
 //! that ends an episode carries `episode_return` and `episode_length` in its info.
 
@@ -28,8 +34,15 @@ pub struct VecStep {
     pub truncated: bool,
     /// The env's info; at an episode's end also `episode_return` and `episode_length`.
     pub info: Info,
-    /// This call reset the env (its episode had ended on the previous call); not a transition.
+    /// This call reset the env (its episode had ended on the previous call); not a transition
+    /// ([`Autoreset::NextStep`] only).
     pub autoreset: bool,
+    /// [`Autoreset::SameStep`], on the step that ended an episode: the episode's real last
+    /// observation (`obs` is already the next episode's first).
+    pub final_obs: Option<Obs>,
+    /// [`Autoreset::SameStep`], on the step that ended an episode: the env's random state just
+    /// before the reset ([`Env::rng_state`]), from which the new episode can be replayed.
+    pub reset_from: Option<Vec<u8>>,
 }
 
 impl VecStep {
@@ -37,6 +50,24 @@ impl VecStep {
     pub fn done(&self) -> bool {
         self.terminated || self.truncated
     }
+
+    /// The observation the step's action led to: the real last one when the episode ended
+    /// (also under [`Autoreset::SameStep`]).
+    pub fn next_obs(&self) -> &Obs {
+        self.final_obs.as_ref().unwrap_or(&self.obs)
+    }
+}
+
+/// When a [`VecEnv`] resets an env whose episode ended (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Autoreset {
+    /// On the next call to [`VecEnv::step`], which ignores the env's action (Gymnasium 1.x's
+    /// default).
+    #[default]
+    NextStep,
+    /// Within the step that ended the episode; the last observation is in
+    /// [`VecStep::final_obs`].
+    SameStep,
 }
 
 /// How [`VecEnv::step`] runs the envs.
@@ -59,11 +90,20 @@ struct Slot {
 }
 
 impl Slot {
-    fn step(&mut self, action: usize) -> Result<VecStep, EnvError> {
+    fn step(&mut self, action: usize, mode: Autoreset) -> Result<VecStep, EnvError> {
         if self.ended {
             let (obs, info) = self.env.reset(None);
             self.ended = false;
-            return Ok(VecStep { obs, reward: 0.0, terminated: false, truncated: false, info, autoreset: true });
+            return Ok(VecStep {
+                obs,
+                reward: 0.0,
+                terminated: false,
+                truncated: false,
+                info,
+                autoreset: true,
+                final_obs: None,
+                reset_from: None,
+            });
         }
         let s = self.env.step(action)?;
         self.ep_return += s.reward;
@@ -76,13 +116,21 @@ impl Slot {
             info.set("episode_length", self.ep_length as f64);
             (self.ep_return, self.ep_length) = (0.0, 0);
         }
+        let (mut obs, mut final_obs, mut reset_from) = (s.obs, None, None);
+        if done && mode == Autoreset::SameStep {
+            reset_from = self.env.rng_state();
+            final_obs = Some(std::mem::replace(&mut obs, self.env.reset(None).0));
+            self.ended = false;
+        }
         Ok(VecStep {
-            obs: s.obs,
+            obs,
             reward: s.reward,
             terminated: s.terminated,
             truncated: s.truncated,
             info,
             autoreset: false,
+            final_obs,
+            reset_from,
         })
     }
 }
@@ -91,6 +139,7 @@ impl Slot {
 pub struct VecEnv {
     slots: Vec<Slot>,
     stepping: Stepping,
+    autoreset: Autoreset,
 }
 
 impl VecEnv {
@@ -110,7 +159,26 @@ impl VecEnv {
             return Err(EnvError::Other("the envs of a vector env must have the same spaces".into()));
         }
         let slots = envs.into_iter().map(|env| Slot { env, ended: false, ep_return: 0.0, ep_length: 0 }).collect();
-        Ok(Self { slots, stepping })
+        Ok(Self { slots, stepping, autoreset: Autoreset::NextStep })
+    }
+
+    /// The same vector env with another autoreset mode.
+    pub fn with_autoreset(mut self, mode: Autoreset) -> Self {
+        self.autoreset = mode;
+        self
+    }
+
+    /// Env `i` itself, e.g. to save its random state or to replay an episode into it (call
+    /// [`VecEnv::restart_episode`] afterwards so the statistics match).
+    pub fn env_mut(&mut self, i: usize) -> &mut dyn Env {
+        self.slots[i].env.as_mut()
+    }
+
+    /// Tells env `i`'s bookkeeping that its episode in flight has `ret` and `length` so far
+    /// (after it was replayed through [`VecEnv::env_mut`]).
+    pub fn restart_episode(&mut self, i: usize, ret: f64, length: u64) {
+        let slot = &mut self.slots[i];
+        (slot.ended, slot.ep_return, slot.ep_length) = (false, ret, length);
     }
 
     /// Number of envs.
@@ -155,9 +223,10 @@ impl VecEnv {
                 actions.len()
             )));
         }
+        let mode = self.autoreset;
         match self.stepping {
-            Stepping::Serial => self.slots.iter_mut().zip(actions).map(|(slot, &a)| slot.step(a)).collect(),
-            Stepping::Threads => self.slots.par_iter_mut().zip(actions).map(|(slot, &a)| slot.step(a)).collect(),
+            Stepping::Serial => self.slots.iter_mut().zip(actions).map(|(slot, &a)| slot.step(a, mode)).collect(),
+            Stepping::Threads => self.slots.par_iter_mut().zip(actions).map(|(slot, &a)| slot.step(a, mode)).collect(),
         }
     }
 }
@@ -242,6 +311,42 @@ mod tests {
             (0..300).map(|t| v.step(&[t % 2, 0, 1, (t / 3) % 2]).unwrap()).collect::<Vec<_>>()
         };
         assert_eq!(run(Stepping::Serial), run(Stepping::Threads));
+    }
+
+    #[test]
+    fn same_step_autoreset_keeps_the_final_observation_and_wastes_no_step() {
+        let n = 2;
+        let mut v = VecEnv::make("CartPole-v1", &EnvKwargs::default(), n, Stepping::Serial)
+            .unwrap()
+            .with_autoreset(Autoreset::SameStep);
+        let mut lone: Vec<Box<dyn Env>> = (0..n).map(|_| make("CartPole-v1").unwrap()).collect();
+        v.reset(Some(3));
+        for (i, env) in lone.iter_mut().enumerate() {
+            env.reset(Some(3 + i as u64));
+        }
+        let mut ends = 0;
+        for t in 0..1500usize {
+            let actions = [t % 2, (t / 7) % 2];
+            for (i, s) in v.step(&actions).unwrap().into_iter().enumerate() {
+                assert!(!s.autoreset, "every step is a transition");
+                let expected = lone[i].step(actions[i]).unwrap();
+                assert_eq!(s.next_obs(), &expected.obs, "the real last observation");
+                assert_eq!(
+                    (s.reward, s.terminated, s.truncated),
+                    (expected.reward, expected.terminated, expected.truncated)
+                );
+                if expected.done() {
+                    ends += 1;
+                    let state = lone[i].rng_state();
+                    assert_eq!(s.reset_from, state, "the random state the reset started from");
+                    assert_eq!(s.obs, lone[i].reset(None).0, "obs is the new episode's first");
+                    assert!(s.info.get("episode_length").is_some());
+                } else {
+                    assert_eq!((&s.final_obs, &s.reset_from), (&None, &None));
+                }
+            }
+        }
+        assert!(ends > 20, "episodes ended: {ends}");
     }
 
     #[test]

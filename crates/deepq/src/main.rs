@@ -80,8 +80,8 @@ enum Command {
     /// Measure update time, action latency, env and replay speed.
     Bench {
         /// Which suite: `core` (DQN updates, acting, CartPole, replay), `pixels` (CartPole-from-pixels
-        /// CNNs and screen pipeline), `cnn`, `atari`, `atari-train` (the `pong` training loop
-        /// alone), or comma-separated entry ids.
+        /// CNNs and screen pipeline), `cnn`, `vec` (vector envs), `atari`, `atari-train` (the
+        /// `pong` training loop alone), or comma-separated entry ids.
         #[arg(default_value = "core")]
         suite: String,
         /// Print JSON instead of a table.

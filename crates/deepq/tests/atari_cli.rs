@@ -171,10 +171,13 @@ fn bench_atari_reports_throughput_and_cnn_update_time() {
         "train.pong_ratio_0.25_thread",
         "train.pong_ratio_1_thread",
         "cpu.train_cores_thread",
+        "train.pong_ratio_0.25_envs4",
+        "train.pong_ratio_1_envs4",
+        "cpu.train_cores_envs4",
     ] {
         assert!(ids.contains(&id), "{id} missing: {ids:?}");
     }
-    assert_eq!(rows.len(), 13);
+    assert_eq!(rows.len(), 16);
     assert!(rows.iter().all(|r| r["value"].as_f64().unwrap() > 0.0), "{v}");
 }
 

@@ -191,6 +191,11 @@ fn bench_quick_runs_and_unknown_suites_are_errors() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 8);
+    let out = deepq(&["bench", "vec", "--quick", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(ids.starts_with(&["env.cartpole_v1", "env.cartpole_v1_vec8"]), "{ids:?}");
     assert_user_error(&deepq(&["bench", "gpu"]), "unknown benchmark suite");
 }
 

@@ -78,9 +78,19 @@ fn checkpoint_step(path: &Path) -> Option<u64> {
 
 #[test]
 fn killed_run_resumes_with_the_same_counters_and_epsilon() {
-    let dir = tmp("resume");
+    killed_run_resumes("resume", &[]);
+}
+
+/// The same with 4 envs in lockstep: every env's episode in flight survives the kill.
+#[test]
+fn killed_vector_env_run_resumes_with_the_same_counters_and_epsilon() {
+    killed_run_resumes("resume-vec", &["--set", "dqn.num_envs=4"]);
+}
+
+fn killed_run_resumes(name: &str, extra: &[&str]) {
+    let dir = tmp(name);
     let total = 60_000u64;
-    let args = [
+    let mut args = vec![
         "train",
         "cartpole-cleanrl",
         "--quiet",
@@ -97,6 +107,7 @@ fn killed_run_resumes_with_the_same_counters_and_epsilon() {
         "--set",
         "dqn.run.checkpoint_every=5000",
     ];
+    args.extend(extra);
     let mut child = Command::new(env!("CARGO_BIN_EXE_deepq")).args(args).stdout(Stdio::null()).spawn().unwrap();
     let resume = dir.join("checkpoints/resume.safetensors");
     let start = Instant::now();

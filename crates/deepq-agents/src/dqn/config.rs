@@ -251,6 +251,13 @@ pub struct DqnConfig {
     /// replay ratio, but the actor's network is one training round behind the sequential
     /// loop's, so results differ from `false` (the default).
     pub learner_thread: bool,
+    /// Envs stepped in lockstep (a vector env with same-step autoreset; env `i` is seeded
+    /// `seed + i`), acting with one batched forward pass. Every step-based schedule
+    /// (`learning_starts`, `train_freq`, `target.every`, epsilon, evaluations, checkpoints,
+    /// `total_steps`) counts transitions, i.e. env steps summed over the envs, so the replay
+    /// ratio does not change with `num_envs`; the replay gives each env a ring of
+    /// `buffer_size / num_envs` transitions. 1 (the default) is the single-env loop.
+    pub num_envs: usize,
     /// The Q-network.
     pub network: NetworkConfig,
     /// The replay memory.
@@ -277,6 +284,7 @@ impl Default for DqnConfig {
             obs_scale: 1.0,
             terminal_on_truncation: false,
             learner_thread: false,
+            num_envs: 1,
             network: NetworkConfig::default(),
             replay: ReplayConfig::default(),
             optim: OptimConfig::default(),
@@ -289,6 +297,9 @@ impl Default for DqnConfig {
 
 /// Largest replay capacity, batch size or layer width accepted (beyond, memory runs out first).
 const MAX_SIZE: usize = 1 << 32;
+
+/// Most envs of a vector env for DQN.
+const MAX_ENVS: usize = 1024;
 
 impl DqnConfig {
     /// Checks ranges, naming the offending key.
@@ -305,6 +316,15 @@ impl DqnConfig {
         positive("gradient_steps", self.gradient_steps > 0)?;
         positive("target.every", self.target.every > 0)?;
         positive("obs_scale", self.obs_scale > 0.0 && self.obs_scale.is_finite())?;
+        if !(1..=MAX_ENVS).contains(&self.num_envs) {
+            return Err(format!("dqn.num_envs must be in 1..={MAX_ENVS}, got {}", self.num_envs));
+        }
+        if self.replay.buffer_size < self.num_envs {
+            return Err(format!(
+                "dqn.replay.buffer_size = {} is smaller than dqn.num_envs = {} (each env needs a ring of the replay)",
+                self.replay.buffer_size, self.num_envs
+            ));
+        }
         for (key, v) in [
             ("replay.buffer_size", self.replay.buffer_size),
             ("replay.batch_size", self.replay.batch_size),

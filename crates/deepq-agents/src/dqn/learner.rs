@@ -77,19 +77,20 @@ impl Learner {
         self.acting.as_ref().expect("just set")
     }
 
-    /// Q-values of one encoded observation for acting: the inference copy, with fresh noise
-    /// when the network is noisy (that noise is the exploration).
-    pub fn q_values(&mut self, features: &[f32]) -> Vec<f32> {
+    /// Q-values of `rows` encoded observations (`features` row after row, the result too) for
+    /// acting: the inference copy, with one fresh noise sample when the network is noisy (that
+    /// noise is the exploration).
+    pub fn q_values(&mut self, features: &[f32], rows: usize) -> Vec<f32> {
         self.acting();
         let net = self.acting.as_ref().expect("set above");
-        Self::q_values_of(net, features, &mut self.noise_rng)
+        Self::q_values_of(net, features, rows, &mut self.noise_rng)
     }
 
-    /// Q-values of one encoded observation under an inference network `net`, with fresh noise
-    /// from `noise_rng` when it is noisy.
-    pub fn q_values_of(net: &QNetwork, features: &[f32], noise_rng: &mut ChaCha8Rng) -> Vec<f32> {
+    /// Q-values of `rows` encoded observations under an inference network `net`, with fresh
+    /// noise from `noise_rng` when it is noisy.
+    pub fn q_values_of(net: &QNetwork, features: &[f32], rows: usize, noise_rng: &mut ChaCha8Rng) -> Vec<f32> {
         let device = net.head.weight.val().device();
-        let x = Tensor::<2>::from_data(TensorData::new(features.to_vec(), [1, features.len()]), &device);
+        let x = Tensor::<2>::from_data(TensorData::new(features.to_vec(), [rows, features.len() / rows]), &device);
         let noise = net.sample_noise(noise_rng);
         net.q_values(x, noise.as_ref()).into_data().try_into_vec_as::<f32>().expect("f32 q-values")
     }

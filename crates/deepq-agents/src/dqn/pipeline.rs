@@ -113,8 +113,8 @@ impl ActorNet {
         self.net = Some(learner.acting().clone());
     }
 
-    /// Q-values of one encoded observation (with fresh noise for noisy networks).
-    pub fn q_values(&mut self, features: &[f32]) -> Vec<f32> {
+    /// Q-values of `rows` encoded observations (with fresh noise for noisy networks).
+    pub fn q_values(&mut self, features: &[f32], rows: usize) -> Vec<f32> {
         let net = self.net.as_ref().expect("refreshed before acting");
         let pool = self.pool.get_or_insert_with(|| {
             rayon::ThreadPoolBuilder::new()
@@ -124,6 +124,6 @@ impl ActorNet {
                 .expect("a one-thread pool for the actor")
         });
         let noise_rng = &mut self.noise_rng;
-        pool.install(|| Learner::q_values_of(net, features, noise_rng))
+        pool.install(|| Learner::q_values_of(net, features, rows, noise_rng))
     }
 }

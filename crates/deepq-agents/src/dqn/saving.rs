@@ -28,6 +28,9 @@ pub(super) struct ResumeState {
     /// The acting noise stream of the actor's network copy under `learner_thread`.
     #[serde(default)]
     pub actor_noise_rng: Option<ChaCha8Rng>,
+    /// The episodes in flight of envs 1, 2, ... under `num_envs` (env 0's is `open_episode`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_open_episodes: Vec<OpenEpisode>,
 }
 
 /// The episode in flight at a checkpoint, rebuilt on resume by starting it the same way and

@@ -217,7 +217,7 @@ fn noisy_networks_act_with_fresh_noise_and_evaluate_without() {
     spec.noisy_sigma0 = Some(0.5);
     let mut l = Learner::new(spec, &cfg, Devices::cpu(), rng_for(3, 5));
     let x = [0.7f32, -1.2];
-    let (a, b) = (l.q_values(&x), l.q_values(&x));
+    let (a, b) = (l.q_values(&x, 1), l.q_values(&x, 1));
     assert_ne!(a, b, "each action draws new noise");
     assert_eq!(l.greedy_q_values(&x), l.greedy_q_values(&x), "no noise when evaluating");
     // The update trains the noise scales too.
@@ -505,21 +505,83 @@ fn the_learner_thread_reproduces_its_runs_and_keeps_the_replay_ratio() {
 /// Noisy networks, so the noise streams are covered too.
 #[test]
 fn a_resumed_learner_thread_run_continues_exactly() {
-    resumed_run_continues_exactly(true);
+    resumed_run_continues_exactly(true, 1);
 }
 
 #[test]
 fn a_resumed_sequential_run_continues_exactly() {
-    resumed_run_continues_exactly(false);
+    resumed_run_continues_exactly(false, 1);
 }
 
-fn resumed_run_continues_exactly(learner_thread: bool) {
-    let dir = std::env::temp_dir().join(format!("deepq-thread-resume-{}-{learner_thread}", std::process::id()));
+#[test]
+fn a_resumed_vector_env_run_continues_exactly() {
+    resumed_run_continues_exactly(false, 3);
+    resumed_run_continues_exactly(true, 2);
+}
+
+#[test]
+fn vector_envs_learn_the_lake() {
+    let mut c = lake_cfg();
+    c.num_envs = 4;
+    c.replay.prioritized = true;
+    c.double = true;
+    learns_the_lake(&c, 6000);
+}
+
+#[test]
+fn vector_envs_keep_the_replay_ratio_and_reproduce() {
+    let mut cfg = lake_cfg();
+    cfg.train_freq = 3;
+    cfg.gradient_steps = 2;
+    cfg.replay.n_step = 3;
+    let single = lake_episodes(&cfg, 5);
+    cfg.num_envs = 3;
+    let (out, episodes) = lake_episodes(&cfg, 5);
+    // Schedules count transitions: the same rounds at steps 201..=1500 as with one env.
+    let rounds = (201..=1500u64).filter(|s| s % 3 == 0).count() as u64;
+    assert_eq!((out.env_steps, out.updates, single.0.updates), (1500, 2 * rounds, 2 * rounds));
+    assert_eq!(episodes.iter().map(|e| e.length).sum::<u64>() + open_steps(&episodes, 1500), 1500);
+    for _ in 0..2 {
+        assert_eq!(format!("{episodes:?}"), format!("{:?}", lake_episodes(&cfg, 5).1));
+    }
+    assert_ne!(format!("{episodes:?}"), format!("{:?}", single.1));
+    // A total that is not a multiple of the envs is rounded up to whole vector steps.
+    let kwargs = EnvKwargs { is_slippery: Some(false), ..Default::default() };
+    let out = train(&run_on("FrozenLake-v1", &kwargs, &cfg, 1000, 5), &mut NullObserver).unwrap();
+    assert_eq!(out.env_steps, 1002);
+}
+
+/// Steps of the episodes still in flight at the end: all steps minus the logged episodes'
+/// lengths are the three envs' open episodes, each shorter than the lake's 100-step limit.
+fn open_steps(episodes: &[crate::observer::EpisodeRecord], total: u64) -> u64 {
+    let open = total - episodes.iter().map(|e| e.length).sum::<u64>();
+    assert!(open < 3 * 100, "{open} steps in flight");
+    open
+}
+
+#[test]
+fn vector_envs_train_on_pixels_with_one_frame_ring_per_env() {
+    // CartPole from pixels: u8 frame stacks, stored once per env stream, envs stepped on threads.
+    let kwargs = EnvKwargs { wrapper: Some("tutorial_screen_ink".into()), ..Default::default() };
+    let mut cfg = DqnConfig { learning_starts: 64, train_freq: 2, num_envs: 2, ..DqnConfig::default() };
+    cfg.network.conv = vec![crate::nets::ConvSpec(4, 5, 2)];
+    cfg.network.hidden = vec![16];
+    cfg.replay.batch_size = 8;
+    cfg.replay.buffer_size = 400;
+    let mut obs = RecordingObserver::default();
+    let out = train(&run_on("CartPole-v1", &kwargs, &cfg, 300, 0), &mut obs).unwrap();
+    assert_eq!((out.env_steps, out.updates), (300, (65..=300u64).filter(|s| s % 2 == 0).count() as u64));
+    assert!(obs.episodes.len() >= 2, "both envs finished episodes");
+}
+
+fn resumed_run_continues_exactly(learner_thread: bool, num_envs: usize) {
+    let dir = std::env::temp_dir().join(format!("deepq-resume-{}-{learner_thread}-{num_envs}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let kwargs = EnvKwargs { is_slippery: Some(false), ..Default::default() };
     let mut cfg = lake_cfg();
     cfg.learner_thread = learner_thread;
+    cfg.num_envs = num_envs;
     cfg.network.noisy = true;
     cfg.train_freq = 2;
     cfg.run.checkpoint_every = 1000;
@@ -534,14 +596,14 @@ fn resumed_run_continues_exactly(learner_thread: bool) {
     train(&whole_run, &mut whole).unwrap();
     let mut first = run_on("FrozenLake-v1", &kwargs, &cfg, 2000, 0);
     first.spec.checkpoint_dir = Some(&dir);
-    train(&first, &mut NullObserver).unwrap();
+    let stopped_at = train(&first, &mut NullObserver).unwrap().env_steps;
     let resume = dir.join("resume.safetensors");
     let mut second = run_on("FrozenLake-v1", &kwargs, &cfg, 3000, 0);
     second.spec.checkpoint_dir = Some(&dir);
     second.spec.resume_from = Some(&resume);
     let mut rest = RecordingObserver::default();
     train(&second, &mut rest).unwrap();
-    let after: Vec<_> = whole.episodes.iter().filter(|e| e.step > 2000).collect();
+    let after: Vec<_> = whole.episodes.iter().filter(|e| e.step > stopped_at).collect();
     assert!(after.len() > 10);
     assert_eq!(format!("{after:?}"), format!("{:?}", rest.episodes.iter().collect::<Vec<_>>()));
     // Writing checkpoints changes nothing.

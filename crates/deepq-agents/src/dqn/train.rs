@@ -3,6 +3,11 @@
 //! observation on truncation), every `train_freq` steps after `learning_starts` run
 //! `gradient_steps` updates on sampled batches (feeding priorities back under prioritized
 //! replay), follow the target network, and let the run control evaluate, checkpoint and stop.
+//!
+//! With `num_envs > 1` the envs step in lockstep (a vector env with same-step autoreset) and
+//! act from one batched forward pass; their transitions are then processed one env after the
+//! other exactly like single-env steps, so every step-based schedule counts transitions and the
+//! replay ratio is the single-env loop's. With one env this is the plain loop.
 
 use super::config::{DqnConfig, TargetUpdate, Unit};
 use super::explorer::epsilon_greedy;
@@ -16,7 +21,8 @@ use crate::observer::{EpisodeRecord, Observer, Phase, ProgressInfo};
 use crate::policy::{GreedyPolicy, Policy};
 use crate::replay::{self, Batch, Replay, Transition};
 use crate::util::{flush_denormals_to_zero, rng_for};
-use deepq_env::{make_with, Env, Obs};
+use deepq_env::{make_with, Autoreset, Env, Obs, Stepping, VecEnv};
+use rand_chacha::ChaCha8Rng;
 use std::path::Path;
 
 /// Everything a DQN run needs besides its observer.
@@ -108,30 +114,39 @@ impl EpisodeStats {
     }
 }
 
+/// One env of the run's vector env as the loop tracks it: its observation, the episode in
+/// flight (for the resume checkpoint), and that episode's return, length and update statistics.
+struct Stream {
+    obs: Obs,
+    open: OpenEpisode,
+    ret: f64,
+    len: u64,
+    stats: EpisodeStats,
+}
+
 /// Trains a DQN agent.
 pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, AgentError> {
     let (cfg, spec) = (run.cfg, &run.spec);
     cfg.validate().map_err(AgentError::Config)?;
     flush_denormals_to_zero();
-    let mut env = make_with(spec.env_id, spec.kwargs)?;
-    let encoder = ObsEncoder::for_space(env.observation_space(), cfg.obs_scale);
-    let n_actions = env.n_actions();
-    let net = network_spec(cfg, env.as_ref(), &encoder)?;
-    check_memory(cfg, env.as_ref(), encoder.dim())?;
+    let n_envs = cfg.num_envs;
+    let mut envs = make_envs(spec, n_envs)?;
+    let encoder = ObsEncoder::for_space(envs.observation_space(), cfg.obs_scale);
+    let (n_actions, dim) = (envs.n_actions(), encoder.dim());
+    let net = network_spec(cfg, envs.env_mut(0), &encoder)?;
+    check_memory(cfg, envs.env_mut(0), dim)?;
     spec.devices.infer.seed(spec.seed);
     let mut learner = Learner::new(net.clone(), cfg, spec.devices.clone(), rng_for(spec.seed, 5));
     let priority = cfg.replay.priority();
-    let mut replay = replay::for_space(
-        env.observation_space(),
-        cfg.replay.buffer_size,
-        encoder.dim(),
-        encoder.scale(),
-        &priority,
-        cfg.replay.n_step,
-        cfg.gamma,
+    let layout = replay::Layout {
+        capacity: cfg.replay.buffer_size,
+        features: dim,
+        frame_scale: encoder.scale(),
         // The Practical-RL homework's frame buffer puts the newest frame first.
-        spec.kwargs.wrapper.as_deref() == Some("practical_rl"),
-    );
+        newest_first: spec.kwargs.wrapper.as_deref() == Some("practical_rl"),
+        streams: n_envs,
+    };
+    let mut replay = replay::for_space(envs.observation_space(), &layout, &priority, cfg.replay.n_step, cfg.gamma);
     let meta = CheckpointMeta { env_id: spec.env_id, kwargs: spec.kwargs, spec: &net, encoder };
 
     // Counters (restored on resume).
@@ -145,6 +160,7 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         initial_features: Vec::new(),
         open_episode: OpenEpisode::default(),
         actor_noise_rng: None,
+        more_open_episodes: Vec::new(),
     };
     let mut control_state = None;
     if let Some(path) = spec.resume_from {
@@ -155,31 +171,17 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
     let names: Vec<&'static str> = SCALARS.iter().chain(if atari { &GAME_SCALARS[..] } else { &[] }).copied().collect();
     let mut control = RunControl::new(&cfg.run, spec, observer, &names, control_state)?;
 
-    let mut features = vec![0.0f32; encoder.dim()];
-    let mut next_features = vec![0.0f32; encoder.dim()];
-    // The episode in flight, kept for the resume checkpoint.
-    let mut open = OpenEpisode::default();
-    let (mut ep_return, mut ep_len, mut ep_stats) = (0.0f64, 0u64, EpisodeStats::default());
-    let rebuilt = if spec.resume_from.is_some() { rebuild_episode(env.as_mut(), &st.open_episode) } else { None };
-    let mut obs = if let Some((obs, ret)) = rebuilt {
-        open = st.open_episode.clone();
-        (ep_return, ep_len, ep_stats) = (ret, open.actions.len() as u64, EpisodeStats::restore(&open));
-        obs
-    } else {
-        // A fresh run, or a resume whose episode in flight cannot be rebuilt (it is lost): a
-        // new episode with a seed derived from the counters, so a resumed run is reproducible.
-        let seed = if spec.resume_from.is_some() {
-            spec.seed.wrapping_mul(31).wrapping_add(st.episode).wrapping_add(7_777)
-        } else {
-            spec.seed
-        };
-        open.start = Some(EpisodeStart::Seed(seed));
-        env.reset(Some(seed)).0
-    };
-    encoder.encode(&obs, &mut features);
-    if st.initial_features.is_empty() {
-        st.initial_features = features.clone();
+    // The episodes in flight: rebuilt on resume, else new ones (env `i` seeded `seed + i`).
+    let mut streams = start_episodes(&mut envs, spec, &st);
+    // Encoded observations of the envs, row after row (what acting batches).
+    let mut features = vec![0.0f32; n_envs * dim];
+    for (i, e) in streams.iter().enumerate() {
+        encoder.encode(&e.obs, &mut features[i * dim..(i + 1) * dim]);
     }
+    if st.initial_features.is_empty() {
+        st.initial_features = features[..dim].to_vec();
+    }
+    let mut next_features = vec![0.0f32; dim];
     let mut batch = Batch::default();
     let tau = if cfg.target.update == TargetUpdate::Soft { cfg.target.tau } else { 1.0 };
     // Under `learner_thread` the updates run on their own thread and the actor acts with a copy.
@@ -188,140 +190,227 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
     actor.refresh(&mut learner);
     let mut learner = LearnerSlot::new(learner);
 
+    let mut stop = false;
     while st.step < spec.total_steps {
         if control.should_stop() {
             break;
         }
-        // 1. Act with the inference copy of the online network.
-        let epsilon = cfg.exploration.value(st.step, st.episode, spec.total_steps);
-        let action = if threaded {
-            epsilon_greedy(|| actor.q_values(&features), epsilon, n_actions, &mut st.rng)
-        } else {
-            epsilon_greedy(|| learner.get().q_values(&features), epsilon, n_actions, &mut st.rng)
-        };
-        let s = env.step(action)?;
-        if open.start.is_some() {
-            open.actions.push(action as u32);
-        }
-        st.step += 1;
-        ep_return += s.reward;
-        ep_len += 1;
-
-        // 2. Store the transition (the real next observation, also on truncation).
-        encoder.encode(&s.obs, &mut next_features);
-        replay.push(&Transition {
-            obs: &obs,
-            obs_features: &features,
-            action,
-            reward: s.reward as f32,
-            next_obs: &s.obs,
-            next_features: &next_features,
-            terminated: s.terminated || (cfg.terminal_on_truncation && s.truncated),
-            truncated: s.truncated,
-        });
-        std::mem::swap(&mut features, &mut next_features);
-        obs = s.obs;
-
-        // 3. Learn: a round of `gradient_steps` updates, here or on the learner thread (the
-        //    actor first collects the previous round's priorities and network).
-        let beta = priority.beta(st.step, spec.total_steps);
-        if st.step > cfg.learning_starts && st.step.is_multiple_of(cfg.train_freq) && !replay.is_empty() {
+        // 1. Act: every env's epsilon-greedy action, the greedy ones from one batched forward
+        //    pass of the inference copy of the online network.
+        let epsilons: Vec<f64> =
+            (0..n_envs as u64).map(|i| cfg.exploration.value(st.step + i, st.episode, spec.total_steps)).collect();
+        let actions = epsilon_greedy(&features, dim, &epsilons, n_actions, &mut st.rng, |rows, count| {
             if threaded {
-                collect_round(&mut learner, &mut actor, replay.as_mut(), &mut ep_stats, cfg, &st, spec)?;
-                let batches = (0..cfg.gradient_steps)
-                    .map(|_| {
-                        let mut b = learner.spare_batch();
-                        replay.sample_into(cfg.replay.batch_size, beta, &mut st.rng, &mut b);
-                        b
-                    })
-                    .collect();
-                st.updates += cfg.gradient_steps as u64;
-                learner.start(batches, priority.enabled);
+                actor.q_values(rows, count)
             } else {
-                for _ in 0..cfg.gradient_steps {
-                    replay.sample_into(cfg.replay.batch_size, beta, &mut st.rng, &mut batch);
-                    let stats = learner.get().update(&batch, priority.enabled);
-                    st.updates += 1;
-                    check_divergence(&stats, cfg, &st, spec)?;
-                    replay.update_priorities(&batch.indices, &stats.priorities);
-                    ep_stats.add(&stats);
+                learner.get().q_values(rows, count)
+            }
+        });
+        let steps = envs.step(&actions)?;
+        let first_step = st.step;
+
+        // Then each env's transition in turn, as if the envs had taken turns: every schedule
+        // below counts transitions.
+        for (i, s) in steps.into_iter().enumerate() {
+            let (action, epsilon, e) = (actions[i], epsilons[i], &mut streams[i]);
+            if e.open.start.is_some() {
+                e.open.actions.push(action as u32);
+            }
+            st.step += 1;
+            e.ret += s.reward;
+            e.len += 1;
+
+            // 2. Store the transition (the real last observation, also on truncation).
+            let row = i * dim..(i + 1) * dim;
+            encoder.encode(s.next_obs(), &mut next_features);
+            replay.push(&Transition {
+                obs: &e.obs,
+                obs_features: &features[row.clone()],
+                action,
+                reward: s.reward as f32,
+                next_obs: s.next_obs(),
+                next_features: &next_features,
+                terminated: s.terminated || (cfg.terminal_on_truncation && s.truncated),
+                truncated: s.truncated,
+                stream: i,
+            });
+            let done = s.terminated || s.truncated;
+            features[row.clone()].copy_from_slice(&next_features);
+
+            // 3. Learn: a round of `gradient_steps` updates, here or on the learner thread (the
+            //    actor first collects the previous round's priorities and network).
+            let beta = priority.beta(st.step, spec.total_steps);
+            if st.step > cfg.learning_starts && st.step.is_multiple_of(cfg.train_freq) && !replay.is_empty() {
+                if threaded {
+                    collect_round(&mut learner, &mut actor, replay.as_mut(), &mut streams, cfg, &st, spec)?;
+                    let batches = (0..cfg.gradient_steps)
+                        .map(|_| {
+                            let mut b = learner.spare_batch();
+                            replay.sample_into(cfg.replay.batch_size, beta, &mut st.rng, &mut b);
+                            b
+                        })
+                        .collect();
+                    st.updates += cfg.gradient_steps as u64;
+                    learner.start(batches, priority.enabled);
+                } else {
+                    for _ in 0..cfg.gradient_steps {
+                        replay.sample_into(cfg.replay.batch_size, beta, &mut st.rng, &mut batch);
+                        let stats = learner.get().update(&batch, priority.enabled);
+                        st.updates += 1;
+                        check_divergence(&stats, cfg, &st, spec)?;
+                        replay.update_priorities(&batch.indices, &stats.priorities);
+                        streams.iter_mut().for_each(|e| e.stats.add(&stats));
+                    }
                 }
             }
-        }
-        let target_due = cfg.target.unit == Unit::Steps && st.step.is_multiple_of(cfg.target.every);
-        if threaded && (target_due || s.terminated || s.truncated || control.sync_due(st.step)) {
-            collect_round(&mut learner, &mut actor, replay.as_mut(), &mut ep_stats, cfg, &st, spec)?;
-        }
-        // 4. Target network (per-step schedules).
-        if target_due {
-            learner.get().update_target(tau);
-        }
-
-        // 5. Episode end: log, per-episode target schedule, window, bounds, videos.
-        if s.terminated || s.truncated {
-            st.episode += 1;
-            let v0 =
-                learner.get().greedy_q_values(&st.initial_features).iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-            let mut scalars = vec![
-                epsilon,
-                ep_stats.mean(ep_stats.loss),
-                ep_stats.mean(ep_stats.grad_norm),
-                ep_stats.mean(ep_stats.mean_q),
-                v0 as f64,
-            ];
-            if atari {
-                scalars.push(s.info.get("game_return").unwrap_or(f64::NAN));
-                scalars.push(s.info.get("game_length").unwrap_or(f64::NAN));
+            let target_due = cfg.target.unit == Unit::Steps && st.step.is_multiple_of(cfg.target.every);
+            if threaded && (target_due || done || control.sync_due(st.step)) {
+                collect_round(&mut learner, &mut actor, replay.as_mut(), &mut streams, cfg, &st, spec)?;
             }
-            let rec = EpisodeRecord { step: st.step, episode: st.episode, ret: ep_return, length: ep_len, scalars };
-            (ep_return, ep_len, ep_stats) = (0.0, 0, EpisodeStats::default());
-            if cfg.target.unit == Unit::Episodes && st.episode.is_multiple_of(cfg.target.every) {
+            // 4. Target network (per-step schedules).
+            if target_due {
                 learner.get().update_target(tau);
             }
-            control.end_episode(&rec, &mut DqnTrainee { learner: learner.get(), meta: &meta })?;
-            open = OpenEpisode { start: env.rng_state().map(EpisodeStart::Rng), ..OpenEpisode::default() };
-            obs = env.reset(None).0;
-            encoder.encode(&obs, &mut features);
+
+            // 5. Episode end: log, per-episode target schedule, window, bounds, videos. The
+            //    vector env has already started the env's next episode.
+            if done {
+                st.episode += 1;
+                let v0 = learner
+                    .get()
+                    .greedy_q_values(&st.initial_features)
+                    .iter()
+                    .cloned()
+                    .fold(f32::NEG_INFINITY, f32::max);
+                let e = &mut streams[i];
+                let mut scalars = vec![
+                    epsilon,
+                    e.stats.mean(e.stats.loss),
+                    e.stats.mean(e.stats.grad_norm),
+                    e.stats.mean(e.stats.mean_q),
+                    v0 as f64,
+                ];
+                if atari {
+                    scalars.push(s.info.get("game_return").unwrap_or(f64::NAN));
+                    scalars.push(s.info.get("game_length").unwrap_or(f64::NAN));
+                }
+                let rec = EpisodeRecord { step: st.step, episode: st.episode, ret: e.ret, length: e.len, scalars };
+                (e.ret, e.len, e.stats) = (0.0, 0, EpisodeStats::default());
+                e.open = OpenEpisode { start: s.reset_from.map(EpisodeStart::Rng), ..OpenEpisode::default() };
+                if cfg.target.unit == Unit::Episodes && st.episode.is_multiple_of(cfg.target.every) {
+                    learner.get().update_target(tau);
+                }
+                control.end_episode(&rec, &mut DqnTrainee { learner: learner.get(), meta: &meta })?;
+                encoder.encode(&s.obs, &mut features[row]);
+            }
+            streams[i].obs = s.obs;
+
+            // 6. Periodic greedy evaluation, best checkpoint, eval bound.
+            control.after_step(st.step, &mut DqnTrainee { learner: learner.get(), meta: &meta })?;
+            if st.step.is_multiple_of(500) {
+                control.observer().on_progress(&progress_info(&st, cfg, epsilon));
+            }
+            // A run that reached a bound stops at once; the step budget and Ctrl-C take effect
+            // after the whole vector step, so every env's transition is stored (a run of
+            // `num_envs` envs does `total_steps` rounded up to a multiple of `num_envs`).
+            if control.finished() {
+                stop = true;
+                break;
+            }
         }
 
-        // 6. Periodic greedy evaluation, best checkpoint, eval bound.
-        control.after_step(st.step, &mut DqnTrainee { learner: learner.get(), meta: &meta })?;
-
-        // 7. Periodic last + resume checkpoints.
-        if control.checkpoint_due(st.step) {
-            st.control = control.state().clone();
-            ep_stats.save(&mut open);
-            st.open_episode = open.clone();
-            st.actor_noise_rng = threaded.then(|| actor.noise_rng.clone());
-            st.noise_rng = learner.get().noise_rng.clone();
+        // 7. Periodic last + resume checkpoints (after the whole vector step, so a resume
+        //    continues from a state in which every env's transition is stored).
+        if (first_step + 1..=st.step).any(|k| control.checkpoint_due(k)) {
+            save_streams(&mut st, &mut streams, &control, threaded.then(|| actor.noise_rng.clone()), &mut learner);
             write_checkpoints(spec, learner.get(), replay.as_ref(), &st, cfg, &meta, "last")?;
         }
-        if st.step.is_multiple_of(500) {
-            control.observer().on_progress(&progress_info(&st, cfg, epsilon));
-        }
-        if control.finished() {
+        if stop {
             break;
         }
     }
-    collect_round(&mut learner, &mut actor, replay.as_mut(), &mut ep_stats, cfg, &st, spec)?;
+    collect_round(&mut learner, &mut actor, replay.as_mut(), &mut streams, cfg, &st, spec)?;
     let epsilon = cfg.exploration.value(st.step, st.episode, spec.total_steps);
     control.observer().on_progress(&progress_info(&st, cfg, epsilon));
-    st.control = control.state().clone();
-    ep_stats.save(&mut open);
-    st.open_episode = open;
-    st.actor_noise_rng = threaded.then(|| actor.noise_rng.clone());
-    st.noise_rng = learner.get().noise_rng.clone();
+    save_streams(&mut st, &mut streams, &control, threaded.then(|| actor.noise_rng.clone()), &mut learner);
     let final_checkpoint = write_checkpoints(spec, learner.get(), replay.as_ref(), &st, cfg, &meta, "final")?;
     Ok(control.finish(st.step, st.episode, st.updates, final_checkpoint))
 }
 
+/// The run's vector env: `n` copies of the env with same-step autoreset, stepped across threads
+/// when one step is costly (image observations).
+fn make_envs(spec: &RunSpec<'_>, n: usize) -> Result<VecEnv, AgentError> {
+    let probe = make_with(spec.env_id, spec.kwargs)?;
+    let images = matches!(probe.observation_space(), deepq_env::Space::Box { shape, .. } if shape.len() == 3);
+    let stepping = if n > 1 && images { Stepping::Threads } else { Stepping::Serial };
+    let mut envs = vec![probe];
+    for _ in 1..n {
+        envs.push(make_with(spec.env_id, spec.kwargs)?);
+    }
+    Ok(VecEnv::from_envs(envs, stepping)?.with_autoreset(Autoreset::SameStep))
+}
+
+/// The episode each env starts the run with: on resume the episode in flight at the
+/// checkpoint, replayed into the env (or, when that is impossible, a new one with a seed
+/// derived from the counters, so a resumed run is reproducible); otherwise env `i`'s first
+/// episode with seed `seed + i`.
+fn start_episodes(envs: &mut VecEnv, spec: &RunSpec<'_>, st: &ResumeState) -> Vec<Stream> {
+    let fresh = |obs, start| Stream {
+        obs,
+        open: OpenEpisode { start: Some(start), ..OpenEpisode::default() },
+        ret: 0.0,
+        len: 0,
+        stats: EpisodeStats::default(),
+    };
+    if spec.resume_from.is_none() {
+        let first = envs.reset(Some(spec.seed));
+        let seed = |i: usize| EpisodeStart::Seed(spec.seed.wrapping_add(i as u64));
+        return first.into_iter().enumerate().map(|(i, (obs, _))| fresh(obs, seed(i))).collect();
+    }
+    (0..envs.len())
+        .map(|i| {
+            let saved = if i == 0 { Some(&st.open_episode) } else { st.more_open_episodes.get(i - 1) };
+            if let Some(open) = saved {
+                if let Some((obs, ret)) = rebuild_episode(envs.env_mut(i), open) {
+                    let len = open.actions.len() as u64;
+                    envs.restart_episode(i, ret, len);
+                    return Stream { obs, open: open.clone(), ret, len, stats: EpisodeStats::restore(open) };
+                }
+            }
+            let seed = spec.seed.wrapping_mul(31).wrapping_add(st.episode).wrapping_add(7_777).wrapping_add(i as u64);
+            let obs = envs.env_mut(i).reset(Some(seed)).0;
+            envs.restart_episode(i, 0.0, 0);
+            fresh(obs, EpisodeStart::Seed(seed))
+        })
+        .collect()
+}
+
+/// Puts the episodes in flight, the run control's state and the noise streams into the
+/// resume state.
+fn save_streams(
+    st: &mut ResumeState,
+    streams: &mut [Stream],
+    control: &RunControl<'_>,
+    actor_noise_rng: Option<ChaCha8Rng>,
+    learner: &mut LearnerSlot,
+) {
+    st.control = control.state().clone();
+    for e in streams.iter_mut() {
+        e.stats.save(&mut e.open);
+    }
+    st.open_episode = streams[0].open.clone();
+    st.more_open_episodes = streams[1..].iter().map(|e| e.open.clone()).collect();
+    st.actor_noise_rng = actor_noise_rng;
+    st.noise_rng = learner.get().noise_rng.clone();
+}
+
 /// Waits for the round of updates in flight (under `learner_thread`), feeds its priorities back
-/// to the replay, adds its statistics to the episode's and gives the actor the new network.
+/// to the replay, adds its statistics to the episodes' and gives the actor the new network.
 fn collect_round(
     learner: &mut LearnerSlot,
     actor: &mut ActorNet,
     replay: &mut dyn Replay,
-    ep_stats: &mut EpisodeStats,
+    streams: &mut [Stream],
     cfg: &DqnConfig,
     st: &ResumeState,
     spec: &RunSpec<'_>,
@@ -334,7 +423,7 @@ fn collect_round(
     for (batch, stats) in finished {
         check_divergence(&stats, cfg, st, spec)?;
         replay.update_priorities(&batch.indices, &stats.priorities);
-        ep_stats.add(&stats);
+        streams.iter_mut().for_each(|e| e.stats.add(&stats));
         learner.recycle(batch);
     }
     actor.refresh(learner.get());

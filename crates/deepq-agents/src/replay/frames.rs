@@ -65,7 +65,7 @@
 
 use std::fmt;
 
-use super::{Scalars, Storage, Transition};
+use super::{Ring, Scalars, Storage, Transition};
 use crate::util::ByteReader;
 use deepq_env::Obs;
 
@@ -519,8 +519,9 @@ impl Storage for FrameStorage {
     fn len(&self) -> usize {
         self.count
     }
-    fn tail(&self) -> usize {
-        self.tail
+    fn ring(&self, stream: usize) -> Ring {
+        debug_assert_eq!(stream, 0, "a plain storage has one stream");
+        Ring { offset: 0, capacity: self.capacity, tail: self.tail }
     }
     fn slot_at(&self, k: usize) -> usize {
         (self.tail + k) % self.capacity
@@ -853,6 +854,7 @@ mod tests {
                 next_features: &[],
                 terminated: false,
                 truncated: false,
+                stream: 0,
             };
             Storage::push(&mut b, &tr);
         }

@@ -13,11 +13,13 @@
 
 pub mod frames;
 pub mod prioritized;
+pub mod streams;
 pub mod sum_tree;
 pub mod vector;
 
 pub use frames::FrameStorage;
 pub use prioritized::{importance_weights, PrioritizedSampler};
+pub use streams::StreamStorage;
 pub use sum_tree::SumTree;
 pub use vector::VectorStorage;
 
@@ -94,6 +96,21 @@ pub struct Transition<'a> {
     pub terminated: bool,
     /// The episode was cut short (time limit): the target bootstraps.
     pub truncated: bool,
+    /// Which env of a vector env the transition came from (0 for a single env); a
+    /// [`StreamStorage`] keeps each stream's episodes in a ring of their own.
+    pub stream: usize,
+}
+
+/// The ring of slots one stream's transitions go to: slots `offset..offset + capacity`,
+/// the oldest sampleable one at `tail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ring {
+    /// First slot of the ring.
+    pub offset: usize,
+    /// Slots in the ring.
+    pub capacity: usize,
+    /// Slot of the oldest sampleable transition.
+    pub tail: usize,
 }
 
 /// The scalars of one stored transition.
@@ -119,8 +136,9 @@ pub trait Storage: Send {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Slot of the oldest sampleable transition.
-    fn tail(&self) -> usize;
+    /// The ring that transitions of `stream` are pushed to (plain storages have one ring,
+    /// all their slots, for stream 0).
+    fn ring(&self, stream: usize) -> Ring;
     /// A bijection from `0..len()` onto the sampleable slots (what a uniform draw maps through).
     fn slot_at(&self, k: usize) -> usize;
     /// Whether `slot` holds a sampleable transition.
@@ -288,14 +306,15 @@ impl<S: Storage> ReplayMemory<S> {
 
 impl<S: Storage> Replay for ReplayMemory<S> {
     fn push(&mut self, t: &Transition<'_>) {
-        let tail_before = self.storage.tail();
+        let before = self.storage.ring(t.stream);
         let slot = self.storage.push(t);
         if let Sampler::Prioritized(p) = &mut self.sampler {
-            // Transitions the storage dropped to make room can no longer be drawn.
-            let cap = self.storage.capacity();
-            let dropped = (self.storage.tail() + cap - tail_before) % cap;
+            // Transitions the storage dropped from the stream's ring to make room can no
+            // longer be drawn.
+            let Ring { offset, capacity: cap, tail } = before;
+            let dropped = (self.storage.ring(t.stream).tail + cap - tail) % cap;
             for k in 0..dropped {
-                let s = (tail_before + k) % cap;
+                let s = offset + (tail - offset + k) % cap;
                 if s != slot {
                     p.clear(s);
                 }
@@ -373,28 +392,56 @@ impl<S: Storage> Replay for ReplayMemory<S> {
     }
 }
 
+/// How a replay memory stores observations (see [`for_space`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    /// Transitions kept in all.
+    pub capacity: usize,
+    /// Floats per encoded observation (for vector storage).
+    pub features: usize,
+    /// Multiplier from frame bytes to features.
+    pub frame_scale: f32,
+    /// Stacks put the newest frame first (the Practical-RL homework's frame buffer).
+    pub newest_first: bool,
+    /// Env streams (the `num_envs` of a vector env): more than one gives each stream a ring
+    /// of `capacity / streams` transitions.
+    pub streams: usize,
+}
+
 /// The replay memory for an observation space: frames stored once for `[stack, h, w]` u8
-/// observations (`newest_first`: stacks that put the newest frame first), float vectors (of
-/// `features` floats, `scale` applied by the encoder) otherwise.
-#[allow(clippy::too_many_arguments)]
+/// observations, float vectors otherwise; one ring per env stream.
 pub fn for_space(
     space: &Space,
-    capacity: usize,
-    features: usize,
-    frame_scale: f32,
+    layout: &Layout,
     priority: &PriorityConfig,
     n_step: usize,
     gamma: f64,
-    newest_first: bool,
 ) -> Box<dyn Replay> {
+    let streams = layout.streams.max(1);
+    let ring = layout.capacity / streams;
     match space {
         Space::Box { shape, dtype: Dtype::U8, .. } if shape.len() == 3 => {
-            let storage = FrameStorage::new(capacity, shape[0], shape[1] * shape[2])
-                .with_scale(frame_scale)
-                .with_newest_first(newest_first);
-            Box::new(ReplayMemory::new(storage, priority, n_step, gamma))
+            let make = || {
+                FrameStorage::new(ring, shape[0], shape[1] * shape[2])
+                    .with_scale(layout.frame_scale)
+                    .with_newest_first(layout.newest_first)
+            };
+            if streams == 1 {
+                Box::new(ReplayMemory::new(make(), priority, n_step, gamma))
+            } else {
+                let storage = StreamStorage::new((0..streams).map(|_| make()).collect());
+                Box::new(ReplayMemory::new(storage, priority, n_step, gamma))
+            }
         }
-        _ => Box::new(ReplayMemory::new(VectorStorage::new(capacity, features), priority, n_step, gamma)),
+        _ => {
+            let make = || VectorStorage::new(ring, layout.features);
+            if streams == 1 {
+                Box::new(ReplayMemory::new(make(), priority, n_step, gamma))
+            } else {
+                let storage = StreamStorage::new((0..streams).map(|_| make()).collect());
+                Box::new(ReplayMemory::new(storage, priority, n_step, gamma))
+            }
+        }
     }
 }
 

@@ -25,6 +25,7 @@ fn push_seq(m: &mut dyn Replay, rewards: &[f32], ends: &[(bool, bool)], start: u
             next_features: &n,
             terminated: term,
             truncated: trunc,
+            stream: 0,
         });
     }
 }
@@ -109,6 +110,7 @@ fn n_step_follows_stacked_frames_too() {
             next_features: &[],
             terminated: t == 3,
             truncated: false,
+            stream: 0,
         });
         obs = next;
     }
@@ -205,6 +207,7 @@ fn prioritized_frames_never_sample_dropped_transitions() {
             next_features: &[],
             terminated: t % 3 == 2,
             truncated: false,
+            stream: 0,
         });
         m.sample_into(8, 0.5, &mut rng, &mut b);
         for &i in &b.indices {

@@ -1,7 +1,7 @@
 //! Transition storage for vector observations: a preallocated ring of float rows that keeps
 //! `terminated` and `truncated` apart.
 
-use super::{Scalars, Storage, Transition};
+use super::{Ring, Scalars, Storage, Transition};
 use crate::util::ByteReader;
 
 /// A fixed-capacity ring buffer of `(obs, action, reward, next_obs, terminated, truncated)`.
@@ -34,6 +34,15 @@ impl VectorStorage {
             truncated: vec![false; capacity],
             pos: 0,
             len: 0,
+        }
+    }
+
+    /// Slot of the oldest stored transition.
+    pub fn tail(&self) -> usize {
+        if self.len < self.capacity {
+            0
+        } else {
+            self.pos
         }
     }
 
@@ -161,12 +170,9 @@ impl Storage for VectorStorage {
     fn len(&self) -> usize {
         self.len
     }
-    fn tail(&self) -> usize {
-        if self.len < self.capacity {
-            0
-        } else {
-            self.pos
-        }
+    fn ring(&self, stream: usize) -> Ring {
+        debug_assert_eq!(stream, 0, "a plain storage has one stream");
+        Ring { offset: 0, capacity: self.capacity, tail: self.tail() }
     }
     fn slot_at(&self, k: usize) -> usize {
         // Before the ring wraps the filled slots are 0..len; after, every slot is filled.
@@ -250,7 +256,7 @@ mod tests {
         assert_eq!(b.get(2).0, &[2.0, -2.0]);
         assert_eq!(b.get(3).3, &[4.0, -4.0]);
         assert!(b.get(0).4, "transition 4 terminated");
-        assert_eq!(Storage::tail(&b), 2);
+        assert_eq!(b.tail(), 2);
     }
 
     #[test]

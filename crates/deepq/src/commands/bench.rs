@@ -3,8 +3,8 @@
 use anyhow::Result;
 use deepq_agents::bench::{cnn_entries, core_entries, pixel_entries, run_entries, Entry, Measurement};
 
-/// Runs a benchmark suite (`core`, `pixels`, `cnn`, or `atari` and its training-loop part
-/// `atari-train` with the `atari` feature), or the
+/// Runs a benchmark suite (`core`, `pixels`, `cnn`, `vec`, or `atari` and its training-loop
+/// part `atari-train` with the `atari` feature), or the
 /// entries named by a comma-separated list of ids (`update.nature_cnn_b32,update.zoo_mlp_b64`),
 /// and prints a table (or JSON). Every row carries its stable id.
 pub fn run(suite: &str, json: bool, quick: bool) -> Result<()> {
@@ -14,6 +14,7 @@ pub fn run(suite: &str, json: bool, quick: bool) -> Result<()> {
         "cnn" => run_entries(&cnn_entries(), quick)?,
         "atari" => atari_suite(quick)?,
         "atari-train" => atari_train_suite(quick)?,
+        "vec" => vec_suite(quick)?,
         ids => run_entries(&select(ids)?, quick)?,
     };
     if json {
@@ -35,15 +36,25 @@ fn select(ids: &str) -> Result<Vec<Entry>> {
         match found {
             Some(e) => chosen.push(e),
             None => anyhow::bail!(
-                "unknown benchmark suite or id '{id}'; suites: core, pixels, cnn, atari; ids: {}",
+                "unknown benchmark suite or id '{id}'; suites: core, pixels, cnn, vec, atari, atari-train; ids: {}",
                 known_ids().join(", ")
             ),
         }
     }
     if chosen.is_empty() {
-        anyhow::bail!("unknown benchmark suite '{ids}'; known: core, pixels, cnn, atari");
+        anyhow::bail!("unknown benchmark suite '{ids}'; known: core, pixels, cnn, vec, atari, atari-train");
     }
     Ok(chosen)
+}
+
+/// Vector-env throughput: CartPole alone and 8 in one thread, and with the `atari` feature 8
+/// Pong `atari` stacks in one thread and across threads (`scripts/bench_vec_vs_gymnasium.sh`
+/// puts them next to gymnasium's vector envs).
+fn vec_suite(quick: bool) -> Result<Vec<Measurement>> {
+    let mut out = run_entries(&select("env.cartpole_v1,env.cartpole_v1_vec8")?, quick)?;
+    #[cfg(feature = "atari")]
+    out.extend(pong_vector_entries(quick)?);
+    Ok(out)
 }
 
 fn known_ids() -> Vec<&'static str> {
@@ -130,15 +141,18 @@ fn pong_vector_entries(quick: bool) -> Result<Vec<Measurement>> {
 
 /// `train.pong_ratio_0.25`, `train.pong_ratio_1` and `cpu.train_cores`: the `pong` preset's own
 /// training loop (acting, replay, updates, target syncs) timed with learning on, with one update
-/// per 4 and per 1 agent steps, sequential and with `learner_thread`. The replay is smaller (50,000) and learning starts at 2,000
+/// per 4 and per 1 agent steps, sequential, with `learner_thread`, and with 4 envs
+/// (`num_envs = 4`: batched acting, envs stepped on threads). The replay is smaller (50,000) and learning starts at 2,000
 /// steps so the measurement starts soon; periodic evaluations and checkpoints are off.
 #[cfg(feature = "atari")]
 fn pong_training_entries(quick: bool) -> Result<Vec<Measurement>> {
     let secs = if quick { 4.0 } else { 60.0 };
-    let (quarter, cores) = pong_training_rate(4, false, secs)?;
-    let (one, _) = pong_training_rate(1, false, secs)?;
-    let (quarter_t, cores_t) = pong_training_rate(4, true, secs)?;
-    let (one_t, _) = pong_training_rate(1, true, secs)?;
+    let (quarter, cores) = pong_training_rate(4, false, 1, secs)?;
+    let (one, _) = pong_training_rate(1, false, 1, secs)?;
+    let (quarter_t, cores_t) = pong_training_rate(4, true, 1, secs)?;
+    let (one_t, _) = pong_training_rate(1, true, 1, secs)?;
+    let (quarter_v, cores_v) = pong_training_rate(4, false, 4, secs)?;
+    let (one_v, _) = pong_training_rate(1, false, 4, secs)?;
     let m = Measurement::rate;
     Ok(vec![
         m("train.pong_ratio_0.25", "`pong` training loop, one update per 4 agent steps", quarter, "agent steps/s"),
@@ -152,18 +166,22 @@ fn pong_training_entries(quick: bool) -> Result<Vec<Measurement>> {
         ),
         m("train.pong_ratio_1_thread", "ratio 1 with `learner_thread = true`", one_t, "agent steps/s"),
         m("cpu.train_cores_thread", "cores busy during the ratio-0.25 loop with `learner_thread`", cores_t, "cores"),
+        m("train.pong_ratio_0.25_envs4", "ratio 0.25 with `num_envs = 4` (batched acting)", quarter_v, "agent steps/s"),
+        m("train.pong_ratio_1_envs4", "ratio 1 with `num_envs = 4`", one_v, "agent steps/s"),
+        m("cpu.train_cores_envs4", "cores busy during the ratio-0.25 loop with `num_envs = 4`", cores_v, "cores"),
     ])
 }
 
 /// Agent steps per second and cores busy of the `pong` preset's loop over `secs` of learning.
 #[cfg(feature = "atari")]
-fn pong_training_rate(train_freq: u64, learner_thread: bool, secs: f64) -> Result<(f64, f64)> {
+fn pong_training_rate(train_freq: u64, learner_thread: bool, num_envs: usize, secs: f64) -> Result<(f64, f64)> {
     use deepq_agents::common::RunSpec;
     use deepq_agents::dqn::{train, DqnRun};
     let c = crate::config::resolve("pong", &[], None)?;
     let mut cfg = c.dqn.clone().ok_or_else(|| anyhow::anyhow!("the pong preset has no [dqn] table"))?;
     cfg.train_freq = train_freq;
     cfg.learner_thread = learner_thread;
+    cfg.num_envs = num_envs;
     cfg.learning_starts = 2_000;
     cfg.replay.buffer_size = 50_000;
     cfg.run.eval_every = 0;
