@@ -130,6 +130,20 @@ fn pong_and_breakout_presets_smoke() {
     }
 }
 
+/// Four Breakout stacks in lockstep (one frame ring each), then the finished run trained longer
+/// from its resume checkpoint (the replay's four rings and every env's game in flight).
+#[test]
+fn vector_env_breakout_trains_and_resumes() {
+    let dir = tmp("breakout-vec");
+    smoke("breakout", &dir, &["--set", "dqn.num_envs=4", "--set", "dqn.train_freq=4"]);
+    let out = deepq(&["train", "--resume", dir.to_str().unwrap(), "--quiet", "--set", "total_steps=1300"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["env_steps"], 1300);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn fire_every_zero_is_one_clear_line() {
     let dir = tmp("fire-every-0");
