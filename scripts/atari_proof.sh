@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Reproduces one Atari proof run of BENCHMARKS.md ("Pong from pixels", "Breakout from pixels"):
+# trains PRESET with SEED into the run directory OUT (or continues OUT if it exists, e.g. after
+# Ctrl-C), then evaluates its best network over 30 games with the preset's protocol (`pong`:
+# full_game, seeds 100000-100029; `breakout`: homework) into OUT/eval30.json and draws its
+# curves (score against env steps and against training time) into OUT/curve-*.png.
+#
+# Usage: scripts/atari_proof.sh PRESET SEED OUT [--set total_steps=N]
+# Environment: DEEPQ_BIN (default target/release/deepq, built with the atari feature if missing).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ $# -lt 3 ]; then
+    echo "usage: $0 PRESET SEED OUT [--set total_steps=N]" >&2
+    exit 2
+fi
+preset="$1" seed="$2" out="$3"
+shift 3
+bin="${DEEPQ_BIN:-$repo/target/release/deepq}"
+bash "$repo/scripts/setup_atari.sh" >&2
+if [ ! -x "$bin" ]; then
+    (cd "$repo" && cargo build --release --features atari -p deepq)
+fi
+if [ -d "$out" ]; then
+    "$bin" train --resume "$out" --quiet "$@"
+else
+    "$bin" train "$preset" --seed "$seed" --out "$out" --quiet "$@"
+fi
+protocol=full_game
+case "$preset" in breakout*) protocol=homework ;; esac
+"$bin" eval "$out/checkpoints/best.safetensors" --episodes 30 --seed 100000 --protocol "$protocol" --json \
+    > "$out/eval30.json"
+"$bin" curves "$out" --out "$out/curve-steps.png"
+"$bin" curves "$out" --x time --out "$out/curve-time.png"
+echo "wrote $out/eval30.json and $out/curve-steps.png, $out/curve-time.png" >&2
