@@ -118,6 +118,8 @@ fn bad_set_overrides_name_the_key() {
     assert_user_error(&out, "total_steps");
     let out = deepq(&["train", "frozenlake", "--set", "tabular.alpha=3", "--quiet"]);
     assert_user_error(&out, "tabular.alpha");
+    let out = deepq(&["train", "cartpole", "--set", "dqn.num_envs=0", "--quiet"]);
+    assert_user_error(&out, "dqn.num_envs must be in 1..=");
 }
 
 #[test]

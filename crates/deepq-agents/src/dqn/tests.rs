@@ -347,6 +347,12 @@ fn invalid_config_names_the_key() {
     assert!(cfg.validate().unwrap_err().contains("dqn.replay.alpha"));
     let cfg = DqnConfig { exploration: EpsilonSchedule::Constant { value: 2.0 }, ..DqnConfig::default() };
     assert!(cfg.validate().unwrap_err().contains("dqn.exploration.value"));
+    let cfg = DqnConfig { num_envs: 0, ..DqnConfig::default() };
+    assert!(cfg.validate().unwrap_err().contains("dqn.num_envs must be in 1..="));
+    let mut cfg = DqnConfig { num_envs: 8, ..DqnConfig::default() };
+    cfg.replay.buffer_size = 4;
+    let err = cfg.validate().unwrap_err();
+    assert!(err.contains("dqn.replay.buffer_size = 4") && err.contains("dqn.num_envs = 8"), "{err}");
 }
 
 #[test]
