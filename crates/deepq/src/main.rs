@@ -8,20 +8,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (its position in `mi_option_e`, mimalloc 3.x `mimalloc.h`;
-/// the test below checks it against the option's default of 1,000 ms in mimalloc 3.x's `options.c`).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Keeps the memory freed by the allocator mapped instead of returning it to the OS a second later
-/// (mimalloc 3's default). A training update frees and allocates the same few megabytes of
-/// tensors every few milliseconds; with purging they were faulted in again and the kernel zeroed
-/// the (transparent huge) pages: one `deepq bench update.nature_cnn_b32` took 7,000-9,300 page
-/// faults, about 520 without. The process keeps its peak footprint instead (BENCHMARKS.md).
-fn keep_freed_memory() {
-    // SAFETY: sets a plain integer option; mimalloc reads it on its next purge decision.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-}
-
 /// deepq: Deep Q-Network training, fast and complete.
 #[derive(Parser)]
 #[command(name = "deepq", version, about)]
@@ -116,7 +102,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory();
     let cli = Cli::parse();
     deepq::init();
     let result = match cli.command {
@@ -137,20 +122,5 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => ExitCode::from(deepq::report_error(&e)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn purge_delay_is_the_option_we_set() {
-        // The default tells this option from its neighbours (eager_commit_delay 1, use_numa_nodes 0).
-        // SAFETY: reads and sets plain integer options.
-        let default = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        assert_eq!(default, 1000, "mimalloc's option numbering changed: see MI_OPTION_PURGE_DELAY");
-        keep_freed_memory();
-        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }, -1);
     }
 }
