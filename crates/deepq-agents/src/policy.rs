@@ -242,15 +242,19 @@ impl Protocol {
         }
     }
 
-    /// The env kwargs of the evaluation env: full-game protocols switch an Atari stack's
-    /// life-loss episodes and reward clipping off, and press FIRE after each lost life when
-    /// the agent was trained on life-loss episodes (as SB3's, CleanRL's and the homework's
-    /// whole-game scores do).
+    /// The env kwargs of the evaluation env: full-game protocols play an Atari game to its
+    /// end (no `max_episode_steps` cut from training; the ALE's own 108,000-frame limit and the
+    /// protocol's step cap still apply), switch an Atari stack's life-loss episodes and reward
+    /// clipping off, and press FIRE after each lost life when the agent was trained on
+    /// life-loss episodes (as SB3's, CleanRL's and the homework's whole-game scores do).
+    /// Forced actions the agent trained with (`fire_every`) stay: they are part of its env.
     pub fn env_kwargs(self, env_id: &str, kwargs: &EnvKwargs) -> EnvKwargs {
         let mut k = kwargs.clone();
-        if matches!(self.resolve(env_id, kwargs), Protocol::FullGame | Protocol::Homework)
-            && is_atari_stack(env_id, kwargs)
-        {
+        let whole_game = matches!(self.resolve(env_id, kwargs), Protocol::FullGame | Protocol::Homework);
+        if whole_game && deepq_env::provider::looks_like_atari(env_id) {
+            k.max_episode_steps = None;
+        }
+        if whole_game && is_atari_stack(env_id, kwargs) {
             // An agent trained on life-loss episodes never pressed FIRE to relaunch the ball.
             let trained_on_lives =
                 kwargs.episodic_life.unwrap_or(!matches!(kwargs.wrapper.as_deref(), Some("lapan" | "lapan_pad")));
@@ -433,6 +437,24 @@ mod tests {
             }
             assert_eq!(Protocol::Training.env_kwargs(id, &kwargs), kwargs);
         }
+    }
+
+    #[test]
+    fn whole_game_protocols_lift_a_training_episode_cut_on_atari_only() {
+        // The UCLA Breakout-RAM preset cuts training episodes at 1,000 agent steps and presses
+        // FIRE every 100 steps: a whole game keeps the forced FIRE but not the cut.
+        let ram = EnvKwargs { max_episode_steps: Some(1000), fire_every: Some(100), ..EnvKwargs::default() };
+        let id = "ALE/Breakout-ram-v5";
+        for protocol in [Protocol::FullGame, Protocol::Homework] {
+            let k = protocol.env_kwargs(id, &ram);
+            assert_eq!((k.max_episode_steps, k.fire_every), (None, Some(100)), "{protocol:?}");
+            assert_eq!((k.episodic_life, k.clip_reward), (None, None), "a bare env has no stack to switch off");
+        }
+        for protocol in [Protocol::Training, Protocol::Auto] {
+            assert_eq!(protocol.env_kwargs(id, &ram), ram, "{protocol:?}");
+        }
+        let cartpole = EnvKwargs { max_episode_steps: Some(200), ..EnvKwargs::default() };
+        assert_eq!(Protocol::FullGame.env_kwargs("CartPole-v1", &cartpole), cartpole);
     }
 
     #[test]
