@@ -45,7 +45,8 @@ enum Command {
     },
     /// Evaluate a trained run (or checkpoint) greedily, or the random agent with --random.
     Eval(eval::EvalArgs),
-    /// Play greedy episodes of a trained run or checkpoint; record them with --record.
+    /// Play greedy episodes of a trained run or checkpoint (whole games for Atari); record them
+    /// with --record.
     Play {
         /// A run directory or a .safetensors checkpoint.
         target: PathBuf,

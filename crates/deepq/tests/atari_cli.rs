@@ -333,3 +333,22 @@ fn the_shipped_breakout_agent_scores_with_the_homework_protocol() {
     let score = v["mean"].as_f64().unwrap();
     assert!(score >= 15.0, "the shipped agent passes the homework's bar of 15: {v}");
 }
+
+#[test]
+fn play_and_eval_record_the_whole_evaluated_game() {
+    // `deepq play` and `deepq eval --record` play whole games (the `full_game` protocol's env),
+    // not one life of the training env: the game `play` prints is the one `eval` scores.
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/breakout.safetensors");
+    let model = model.to_str().unwrap();
+    let out = deepq(&["eval", model, "--protocol", "full_game", "--episodes", "1", "--seed", "100000", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (score, length) = (v["mean"].as_f64().unwrap(), v["mean_length"].as_f64().unwrap());
+    let out = deepq(&["play", model, "--seed", "100000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains(&format!("episode 1: return {score}, length {length}")),
+        "play printed {printed:?}; eval scored {score} in {length} steps"
+    );
+}

@@ -131,7 +131,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
             verbose: false,
             max_frames: None,
         };
-        crate::commands::play::play(&env_id, &kwargs, rec_policy.as_mut(), &opts)?;
+        // The recorded episodes are the evaluated ones: the protocol's env (whole games).
+        crate::commands::play::play(&env_id, &protocol.env_kwargs(&env_id, &kwargs), rec_policy.as_mut(), &opts)?;
     }
     let opts = EvalOptions { epsilon, max_steps: max_steps.or(protocol.max_steps()) };
     let mut env = deepq_env::make_with(&env_id, &protocol.env_kwargs(&env_id, &kwargs))?;

@@ -2,7 +2,7 @@
 //! Also used by `deepq eval --random ENV --record FILE`.
 
 use anyhow::{anyhow, bail, Context, Result};
-use deepq_agents::policy::{play_episode, Policy};
+use deepq_agents::policy::{play_episode, Policy, Protocol};
 use deepq_env::{Env, EnvKwargs};
 use deepq_log::{GifRecorder, Mp4Recorder};
 use std::path::{Path, PathBuf};
@@ -63,6 +63,8 @@ pub fn run(args: PlayArgs) -> Result<()> {
     crate::commands::eval::check_episodes(episodes)?;
     let (ckpt, default_seed) = crate::commands::eval::locate(&target)?;
     let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy_with(&ckpt, wrapper.as_deref())?;
+    // Whole games for Atari stacks (the `full_game` protocol's env), the training env elsewhere.
+    let kwargs = Protocol::Auto.env_kwargs(&env_id, &kwargs);
     let opts = PlayOptions {
         episodes,
         seed: seed.unwrap_or(default_seed),
