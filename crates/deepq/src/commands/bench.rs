@@ -51,10 +51,10 @@ fn select(ids: &str) -> Result<Vec<Entry>> {
 /// Pong `atari` stacks in one thread and across threads (`scripts/bench_vec_vs_gymnasium.sh`
 /// puts them next to gymnasium's vector envs).
 fn vec_suite(quick: bool) -> Result<Vec<Measurement>> {
-    let cartpole = run_entries(&select("env.cartpole_v1,env.cartpole_v1_vec8")?, quick)?;
+    let measurements = run_entries(&select("env.cartpole_v1,env.cartpole_v1_vec8")?, quick)?;
     #[cfg(feature = "atari")]
-    let cartpole = cartpole.into_iter().chain(pong_vector_entries(quick)?).collect();
-    Ok(cartpole)
+    let measurements = measurements.into_iter().chain(pong_vector_entries(quick)?).collect();
+    Ok(measurements)
 }
 
 fn known_ids() -> Vec<&'static str> {

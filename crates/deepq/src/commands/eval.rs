@@ -112,6 +112,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let protocol = protocol_arg.resolve(&env_id, &kwargs);
     let episodes = episodes.or(protocol.episodes()).unwrap_or(100);
     check_episodes(episodes)?;
+    let eval_kwargs = protocol.env_kwargs(&env_id, &kwargs);
     if let Some(path) = &record {
         // Record the same episodes first (a fresh copy of a random policy replays its actions).
         let mut rec_policy: Box<dyn Policy> = match &label[..] {
@@ -132,10 +133,10 @@ pub fn run(args: EvalArgs) -> Result<()> {
             max_frames: None,
         };
         // The recorded episodes are the evaluated ones: the protocol's env (whole games).
-        crate::commands::play::play(&env_id, &protocol.env_kwargs(&env_id, &kwargs), rec_policy.as_mut(), &opts)?;
+        crate::commands::play::play(&env_id, &eval_kwargs, rec_policy.as_mut(), &opts)?;
     }
     let opts = EvalOptions { epsilon, max_steps: max_steps.or(protocol.max_steps()) };
-    let mut env = deepq_env::make_with(&env_id, &protocol.env_kwargs(&env_id, &kwargs))?;
+    let mut env = deepq_env::make_with(&env_id, &eval_kwargs)?;
     let r = evaluate_with(env.as_mut(), policy.as_mut(), episodes, seed, &opts)?;
     if json {
         let v = serde_json::json!({
