@@ -351,6 +351,19 @@ pub fn evaluate_with(
     seed: u64,
     opts: &EvalOptions,
 ) -> Result<EvalResult, EnvError> {
+    evaluate_observed(env, policy, episodes, seed, opts, &mut |_| {})
+}
+
+/// [`evaluate_with`] that shows `on_step` the env after each reset and each step of the
+/// scored episodes (to record exactly the games that are scored).
+pub fn evaluate_observed(
+    env: &mut dyn Env,
+    policy: &mut dyn Policy,
+    episodes: usize,
+    seed: u64,
+    opts: &EvalOptions,
+    on_step: &mut dyn FnMut(&mut dyn Env),
+) -> Result<EvalResult, EnvError> {
     let cap = opts.max_steps.unwrap_or_else(|| step_cap(env));
     let n_actions = env.n_actions();
     let mut policy = EpsilonGreedy::new(policy, opts.epsilon, n_actions, seed);
@@ -358,7 +371,7 @@ pub fn evaluate_with(
     let mut lengths = Vec::with_capacity(episodes.min(1 << 16));
     let (mut capped, mut interrupted) = (0, false);
     for i in 0..episodes {
-        let (ret, len) = play_capped(env, &mut policy, Some(seed.wrapping_add(i as u64)), cap, &mut |_| {})?;
+        let (ret, len) = play_capped(env, &mut policy, Some(seed.wrapping_add(i as u64)), cap, on_step)?;
         if crate::util::stop_requested() {
             interrupted = true;
             break;

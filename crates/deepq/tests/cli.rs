@@ -93,7 +93,12 @@ fn unknown_preset_is_one_clear_line() {
 fn unknown_env_id_is_one_clear_line() {
     let out = deepq(&["train", "frozenlake", "--set", "env_id=FrozenPond-v9", "--quiet"]);
     assert_user_error(&out, "unknown environment id 'FrozenPond-v9'");
-    assert_user_error(&deepq(&["eval", "--random", "Pong-v0"]), "unknown environment id 'Pong-v0'");
+    assert_user_error(&deepq(&["eval", "--random", "Pongg-v9"]), "unknown environment id 'Pongg-v9'");
+    if !cfg!(feature = "atari") {
+        // Without the `atari` feature an Atari id says how to get the games.
+        assert_user_error(&deepq(&["eval", "--random", "PongNoFrameskip-v4"]), "`atari` feature");
+        assert_user_error(&deepq(&["eval", "--random", "ALE/Breakout-v5"]), "scripts/setup_atari.sh");
+    }
 }
 
 #[test]

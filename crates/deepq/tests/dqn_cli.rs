@@ -117,7 +117,7 @@ fn killed_run_resumes(name: &str, extra: &[&str]) {
             break step;
         }
         assert!(child.try_wait().unwrap().is_none(), "the run finished before it could be killed");
-        assert!(start.elapsed() < Duration::from_secs(120), "no checkpoint appeared");
+        assert!(start.elapsed() < Duration::from_secs(600), "no checkpoint appeared");
         std::thread::sleep(Duration::from_millis(5));
     };
     child.wait().unwrap();
@@ -204,6 +204,39 @@ fn play_records_a_gif_of_the_greedy_episode() {
     let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let steps: f64 = e["returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).sum();
     assert_eq!(gif_frames(&random).0, steps as usize + 2);
+    // The recording is of the scored episodes: cut at --max-steps, played with --epsilon.
+    let out = deepq(&[
+        "eval",
+        "--random",
+        "CartPole-v1",
+        "--episodes",
+        "2",
+        "--max-steps",
+        "5",
+        "--record",
+        random.to_str().unwrap(),
+        "--json",
+    ]);
+    ok(&out);
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["capped"], 2);
+    assert_eq!(gif_frames(&random).0, 2 * (5 + 1), "two episodes cut after 5 steps");
+    let explored = dir.join("explored.gif");
+    let out = deepq(&[
+        "eval",
+        dir.to_str().unwrap(),
+        "--episodes",
+        "3",
+        "--epsilon",
+        "1",
+        "--record",
+        explored.to_str().unwrap(),
+        "--json",
+    ]);
+    ok(&out);
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps: f64 = e["returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).sum();
+    assert_eq!(gif_frames(&explored).0, steps as usize + 3, "the epsilon-greedy episodes that were scored");
 
     let out = deepq(&["play", dir.to_str().unwrap(), "--record", dir.join("x.avi").to_str().unwrap()]);
     assert_user_error(&out, ".gif or .mp4");

@@ -1,10 +1,11 @@
 //! `deepq eval`: greedy evaluation of a run or checkpoint, or of the random agent.
 
+use crate::commands::play::VideoWriter;
 use anyhow::{anyhow, bail, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::dqn::{GreedyPolicy, ObsEncoder};
 use deepq_agents::pg_linear::{GreedyLogistic, LogisticPolicy};
-use deepq_agents::policy::{evaluate_with, EvalOptions, HeuristicPolicy, Policy, Protocol, RandomPolicy};
+use deepq_agents::policy::{evaluate_observed, EvalOptions, HeuristicPolicy, Policy, Protocol, RandomPolicy};
 use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
@@ -113,31 +114,19 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let episodes = episodes.or(protocol.episodes()).unwrap_or(100);
     check_episodes(episodes)?;
     let eval_kwargs = protocol.env_kwargs(&env_id, &kwargs);
-    if let Some(path) = &record {
-        // Record the same episodes first (a fresh copy of a random policy replays its actions).
-        let mut rec_policy: Box<dyn Policy> = match &label[..] {
-            "random" => Box::new(RandomPolicy::with_repeat(
-                deepq_env::make_with(&env_id, &kwargs)?.n_actions(),
-                seed,
-                action_repeat,
-            )),
-            "heuristic" => Box::new(HeuristicPolicy::for_env(&env_id)?),
-            _ => load_policy(Path::new(&label))?.0,
-        };
-        let opts = crate::commands::play::PlayOptions {
-            episodes,
-            seed,
-            record: Some(path),
-            fps: 30.0,
-            verbose: false,
-            max_frames: None,
-        };
-        // The recorded episodes are the evaluated ones: the protocol's env (whole games).
-        crate::commands::play::play(&env_id, &eval_kwargs, rec_policy.as_mut(), &opts)?;
-    }
     let opts = EvalOptions { epsilon, max_steps: max_steps.or(protocol.max_steps()) };
     let mut env = deepq_env::make_with(&env_id, &eval_kwargs)?;
-    let r = evaluate_with(env.as_mut(), policy.as_mut(), episodes, seed, &opts)?;
+    // The recording is made of the scored episodes themselves: same env, cap and epsilon.
+    let mut video = record.as_deref().map(|path| VideoWriter::new(path, 30.0, None)).transpose()?;
+    let mut on_step = |env: &mut dyn deepq_env::Env| {
+        if let Some(v) = video.as_mut() {
+            v.observe(env);
+        }
+    };
+    let r = evaluate_observed(env.as_mut(), policy.as_mut(), episodes, seed, &opts, &mut on_step)?;
+    if let Some(v) = video {
+        v.finish()?;
+    }
     if json {
         let v = serde_json::json!({
             "env_id": env_id, "policy": label, "protocol": protocol.name(), "epsilon": epsilon,

@@ -93,60 +93,110 @@ pub struct PlayOptions<'a> {
     pub max_frames: Option<usize>,
 }
 
+/// Writes the rendered frames of an env to a video file, one frame per [`VideoWriter::observe`],
+/// up to an optional frame limit. Errors are kept until [`VideoWriter::take_error`] or
+/// [`VideoWriter::finish`], so it can sit inside an episode loop's step callback.
+pub struct VideoWriter<'a> {
+    path: &'a Path,
+    fps: f64,
+    max_frames: Option<usize>,
+    recorder: Option<Recorder>,
+    error: Option<anyhow::Error>,
+    frames: usize,
+}
+
+impl<'a> VideoWriter<'a> {
+    /// A writer for `path` (.gif or .mp4; the file is created at the first frame).
+    pub fn new(path: &'a Path, fps: f64, max_frames: Option<usize>) -> Result<Self> {
+        Self::check_options(fps, max_frames)?;
+        let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
+        if !matches!(ext.as_deref(), Some("gif" | "mp4")) {
+            bail!("cannot record '{}': use a .gif or .mp4 file name", path.display());
+        }
+        Ok(Self { path, fps, max_frames, recorder: None, error: None, frames: 0 })
+    }
+
+    /// Checks `--fps` and `--max-frames` (also when nothing is recorded, so a typo is caught).
+    pub fn check_options(fps: f64, max_frames: Option<usize>) -> Result<()> {
+        if max_frames == Some(0) {
+            bail!("--max-frames must be at least 1");
+        }
+        if !(fps > 0.0 && fps <= 100.0) {
+            bail!("--fps must be in (0, 100], got {fps}");
+        }
+        Ok(())
+    }
+
+    /// Renders `env` and appends the frame (nothing after an error or past the frame limit).
+    pub fn observe(&mut self, env: &mut dyn Env) {
+        if self.error.is_some() || self.max_frames.is_some_and(|m| self.frames >= m) {
+            return;
+        }
+        let frame = match env.render() {
+            Ok(f) => f,
+            Err(e) => {
+                self.error = Some(anyhow!("{e}; cannot record this environment"));
+                return;
+            }
+        };
+        if self.recorder.is_none() {
+            match Recorder::open(self.path, frame.width, frame.height, self.fps) {
+                Ok(r) => self.recorder = Some(r),
+                Err(e) => {
+                    self.error = Some(e);
+                    return;
+                }
+            }
+        }
+        if let Some(r) = self.recorder.as_mut() {
+            match r.push(&frame.data) {
+                Ok(()) => self.frames += 1,
+                Err(e) => self.error = Some(anyhow!("cannot write '{}': {e}", self.path.display())),
+            }
+        }
+    }
+
+    /// The first error seen so far, if any (recording stops at it).
+    pub fn take_error(&mut self) -> Option<anyhow::Error> {
+        self.error.take()
+    }
+
+    /// Finishes the file and returns the number of frames written.
+    pub fn finish(mut self) -> Result<usize> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        if let Some(r) = self.recorder.take() {
+            r.finish().map_err(|e| anyhow!("cannot finish '{}': {e}", self.path.display()))?;
+        }
+        Ok(self.frames)
+    }
+}
+
 /// Plays episodes of `policy`; prints each return, and writes every rendered frame to
 /// `opts.record` when given.
 pub fn play(env_id: &str, kwargs: &EnvKwargs, policy: &mut dyn Policy, opts: &PlayOptions<'_>) -> Result<()> {
     let PlayOptions { episodes, seed, record, fps, verbose, max_frames } = *opts;
-    if max_frames == Some(0) {
-        bail!("--max-frames must be at least 1");
-    }
+    VideoWriter::check_options(fps, max_frames)?;
     crate::commands::eval::check_episodes(episodes)?;
-    if !(fps > 0.0 && fps <= 100.0) {
-        bail!("--fps must be in (0, 100], got {fps}");
-    }
+    let mut video = record.map(|path| VideoWriter::new(path, fps, max_frames)).transpose()?;
     let mut env = deepq_env::make_with(env_id, kwargs)?;
-    let mut recorder: Option<Recorder> = None;
-    let mut write_error: Option<anyhow::Error> = None;
-    let mut frames = 0usize;
     for i in 0..episodes {
         let mut on_step = |env: &mut dyn Env| {
-            let Some(path) = record else { return };
-            if write_error.is_some() || max_frames.is_some_and(|m| frames >= m) {
-                return;
-            }
-            let frame = match env.render() {
-                Ok(f) => f,
-                Err(e) => {
-                    write_error = Some(anyhow!("{e}; cannot record this environment"));
-                    return;
-                }
-            };
-            if recorder.is_none() {
-                match Recorder::open(path, frame.width, frame.height, fps) {
-                    Ok(r) => recorder = Some(r),
-                    Err(e) => {
-                        write_error = Some(e);
-                        return;
-                    }
-                }
-            }
-            if let Some(r) = recorder.as_mut() {
-                match r.push(&frame.data) {
-                    Ok(()) => frames += 1,
-                    Err(e) => write_error = Some(anyhow!("cannot write '{}': {e}", path.display())),
-                }
+            if let Some(v) = video.as_mut() {
+                v.observe(env);
             }
         };
         let (ret, len) = play_episode(env.as_mut(), policy, Some(seed + i as u64), &mut on_step)?;
-        if let Some(e) = write_error.take() {
+        if let Some(e) = video.as_mut().and_then(VideoWriter::take_error) {
             return Err(e);
         }
         if verbose {
             println!("episode {}: return {ret}, length {len}", i + 1);
         }
     }
-    if let (Some(r), Some(path)) = (recorder, record) {
-        r.finish().map_err(|e| anyhow!("cannot finish '{}': {e}", path.display()))?;
+    if let (Some(v), Some(path)) = (video, record) {
+        let frames = v.finish()?;
         if verbose {
             eprintln!("deepq: wrote {frames} frames to {}", path.display());
         }
