@@ -618,3 +618,39 @@ fn resumed_run_continues_exactly(learner_thread: bool, num_envs: usize) {
     assert_eq!(format!("{:?}", whole.episodes), format!("{:?}", no_files.episodes));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_evaluation_that_reaches_the_bound_is_confirmed_on_more_episodes() {
+    // No learning: the greedy policy is the same in every run, so the scores can be compared.
+    let kwargs = EnvKwargs::default();
+    let mut cfg = DqnConfig { learning_starts: 1_000_000, ..DqnConfig::default() };
+    cfg.run.eval_every = 200;
+    let eval_scores = |cfg: &DqnConfig| {
+        let mut obs = RecordingObserver::default();
+        let out = train(&run_on("CartPole-v1", &kwargs, cfg, 1000, 3), &mut obs).unwrap();
+        let scores: Vec<f64> = obs.scalars.iter().filter(|s| s.0 == "eval/mean_return").map(|s| s.1).collect();
+        (scores, out)
+    };
+    cfg.run.eval_episodes = 6;
+    let (six, _) = eval_scores(&cfg);
+    cfg.run.eval_episodes = 1;
+    cfg.run.eval_bound = Some(1.0); // every CartPole episode scores at least 1
+    let (one, out) = eval_scores(&cfg);
+    assert_eq!((one.len(), out.solved_at_step), (1, Some(200)));
+    assert_ne!(one[0], six[0], "pick a seed where one episode differs from six");
+    cfg.run.eval_confirm_episodes = 5;
+    let (confirmed, out) = eval_scores(&cfg);
+    assert_eq!(confirmed, vec![six[0]], "scored on the first episode and 5 more, as a 6-episode evaluation");
+    assert_eq!(out.solved_at_step, Some(200));
+    // Evaluations below the bound are not extended: the same one-episode scores with and
+    // without confirmation.
+    cfg.run.eval_bound = Some(1e9);
+    let (unextended, out) = eval_scores(&cfg);
+    cfg.run.eval_confirm_episodes = 0;
+    assert_eq!((unextended.len(), out.solved_at_step), (5, None));
+    assert_eq!(unextended, eval_scores(&cfg).0);
+    assert_eq!(unextended[0], one[0]);
+    let mut bad = DqnConfig::default();
+    bad.run.eval_confirm_episodes = 3;
+    assert!(bad.validate().unwrap_err().contains("eval_confirm_episodes needs dqn.run.eval_bound"));
+}
