@@ -197,46 +197,27 @@ fn play_records_a_gif_of_the_greedy_episode() {
     assert_eq!((w, h), (600, 400));
     assert_eq!(frames, len + 1, "one frame after reset plus one per step");
 
+    // `deepq eval ARGS --record GIF --json`: the result, and the number of frames recorded.
+    let recorded_eval = |args: &[&str], gif: &Path| {
+        let mut all = vec!["eval"];
+        all.extend_from_slice(args);
+        all.extend(["--record", gif.to_str().unwrap(), "--json"]);
+        let out = deepq(&all);
+        ok(&out);
+        let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let steps: f64 = e["returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).sum();
+        (e, steps as usize, gif_frames(gif).0)
+    };
     let random = dir.join("random.gif");
-    let out =
-        deepq(&["eval", "--random", "CartPole-v1", "--episodes", "2", "--record", random.to_str().unwrap(), "--json"]);
-    ok(&out);
-    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let steps: f64 = e["returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).sum();
-    assert_eq!(gif_frames(&random).0, steps as usize + 2);
+    let (_, steps, frames) = recorded_eval(&["--random", "CartPole-v1", "--episodes", "2"], &random);
+    assert_eq!(frames, steps + 2, "one frame after each reset plus one per step");
     // The recording is of the scored episodes: cut at --max-steps, played with --epsilon.
-    let out = deepq(&[
-        "eval",
-        "--random",
-        "CartPole-v1",
-        "--episodes",
-        "2",
-        "--max-steps",
-        "5",
-        "--record",
-        random.to_str().unwrap(),
-        "--json",
-    ]);
-    ok(&out);
-    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (e, _, frames) = recorded_eval(&["--random", "CartPole-v1", "--episodes", "2", "--max-steps", "5"], &random);
     assert_eq!(e["capped"], 2);
-    assert_eq!(gif_frames(&random).0, 2 * (5 + 1), "two episodes cut after 5 steps");
+    assert_eq!(frames, 2 * (5 + 1), "two episodes cut after 5 steps");
     let explored = dir.join("explored.gif");
-    let out = deepq(&[
-        "eval",
-        dir.to_str().unwrap(),
-        "--episodes",
-        "3",
-        "--epsilon",
-        "1",
-        "--record",
-        explored.to_str().unwrap(),
-        "--json",
-    ]);
-    ok(&out);
-    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let steps: f64 = e["returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).sum();
-    assert_eq!(gif_frames(&explored).0, steps as usize + 3, "the epsilon-greedy episodes that were scored");
+    let (_, steps, frames) = recorded_eval(&[dir.to_str().unwrap(), "--episodes", "3", "--epsilon", "1"], &explored);
+    assert_eq!(frames, steps + 3, "the epsilon-greedy episodes that were scored");
 
     let out = deepq(&["play", dir.to_str().unwrap(), "--record", dir.join("x.avi").to_str().unwrap()]);
     assert_user_error(&out, ".gif or .mp4");
