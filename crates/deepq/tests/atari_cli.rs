@@ -225,6 +225,7 @@ fn pong_rainbow_smoke() {
     assert_eq!(net["distributional"]["atoms"], 51);
     assert_eq!(net["noisy_sigma0"], 0.5);
     assert!(ck.tensors.contains_key("noise.head.weight"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -119,6 +119,8 @@ fn bad_set_overrides_name_the_key() {
     assert_user_error(&out, "tabular.learning_rate");
     let out = deepq(&["train", "frozenlake", "--set", "tabular.alpha=high", "--quiet"]);
     assert_user_error(&out, "tabular.alpha");
+    let out = deepq(&["train", "cartpole-cleanrl", "--set", "dqn.run.eval_confirm_episodes=5", "--quiet"]);
+    assert_user_error(&out, "dqn.run.eval_confirm_episodes needs dqn.run.eval_bound");
     let out = deepq(&["train", "frozenlake", "--set", "total_steps=-5", "--quiet"]);
     assert_user_error(&out, "total_steps");
     let out = deepq(&["train", "frozenlake", "--set", "tabular.alpha=3", "--quiet"]);

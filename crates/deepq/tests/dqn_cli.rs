@@ -221,6 +221,8 @@ fn play_records_a_gif_of_the_greedy_episode() {
 
     let out = deepq(&["play", dir.to_str().unwrap(), "--record", dir.join("x.avi").to_str().unwrap()]);
     assert_user_error(&out, ".gif or .mp4");
+    let out = deepq(&["eval", dir.to_str().unwrap(), "--record", dir.join("x.avi").to_str().unwrap()]);
+    assert_user_error(&out, ".gif or .mp4");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -14,14 +14,22 @@ enum Recorder {
 }
 
 impl Recorder {
-    fn open(path: &Path, width: usize, height: usize, fps: f64) -> Result<Self> {
+    /// Whether `path` names a video file this can write (`.gif` or `.mp4`): `Ok(true)` for GIF.
+    fn is_gif(path: &Path) -> Result<bool> {
         match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
-            Some("gif") => Ok(Recorder::Gif(
-                GifRecorder::new(path, width, height, fps)
-                    .with_context(|| format!("cannot write '{}'", path.display()))?,
-            )),
-            Some("mp4") => Ok(Recorder::Mp4(Mp4Recorder::new(path, width, height, fps).map_err(|e| anyhow!("{e}"))?)),
+            Some("gif") => Ok(true),
+            Some("mp4") => Ok(false),
             _ => bail!("cannot record '{}': use a .gif or .mp4 file name", path.display()),
+        }
+    }
+
+    fn open(path: &Path, width: usize, height: usize, fps: f64) -> Result<Self> {
+        if Self::is_gif(path)? {
+            let gif = GifRecorder::new(path, width, height, fps)
+                .with_context(|| format!("cannot write '{}'", path.display()))?;
+            Ok(Recorder::Gif(gif))
+        } else {
+            Ok(Recorder::Mp4(Mp4Recorder::new(path, width, height, fps).map_err(|e| anyhow!("{e}"))?))
         }
     }
     fn push(&mut self, rgb: &[u8]) -> std::io::Result<()> {
@@ -109,10 +117,7 @@ impl<'a> VideoWriter<'a> {
     /// A writer for `path` (.gif or .mp4; the file is created at the first frame).
     pub fn new(path: &'a Path, fps: f64, max_frames: Option<usize>) -> Result<Self> {
         Self::check_options(fps, max_frames)?;
-        let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
-        if !matches!(ext.as_deref(), Some("gif" | "mp4")) {
-            bail!("cannot record '{}': use a .gif or .mp4 file name", path.display());
-        }
+        Recorder::is_gif(path)?;
         Ok(Self { path, fps, max_frames, recorder: None, error: None, frames: 0 })
     }
 
