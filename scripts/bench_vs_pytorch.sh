@@ -10,6 +10,7 @@
 #   update.nature_cnn_b32   <-> update_nature_b32, 2 threads (and 1 thread)   Nature CNN, batch 32
 #   update.cleanrl_mlp_b128 <-> update_small_b128, 1 thread                   MLP 4-120-84-2
 #   update.zoo_mlp_b64      <-> update_lunar_b64, 1 thread                    MLP 4-256-256-2 vs 8-256-256-4
+#   act.nature_cnn          <-> act_nature_b1, 1 and 2 threads                 greedy action, one observation
 #   update.homework_cnn_b16 (deepq only: PyTorch's script has no homework network)
 # deepq uses both cores (rayon) for the convolutions; its MLP updates run on one thread.
 #
@@ -26,7 +27,7 @@ peers="$repo/../shared/peers"
 bin="${DEEPQ_BIN:-$repo/target/release/deepq}"
 iters="${TORCH_ITERS:-200}"
 out="${OUT:-$repo/target/bench-vs-pytorch}"
-ids="update.nature_cnn_b32,update.homework_cnn_b16,update.cleanrl_mlp_b128,update.zoo_mlp_b64"
+ids="update.nature_cnn_b32,update.homework_cnn_b16,update.cleanrl_mlp_b128,update.zoo_mlp_b64,act.nature_cnn"
 
 if [ ! -x "$venv/bin/python" ]; then
     echo "no PyTorch venv at $venv: run $peers/setup.sh $venv (or set PEERS_VENV)" >&2
@@ -52,7 +53,8 @@ for r in $(seq 1 "$rounds"); do
         > "$out/round-$r.json" <<'PY'
 import json, sys
 torch = json.load(open(sys.argv[1]))
-deepq = {m["id"]: m["value"] for m in json.load(open(sys.argv[2]))}
+# deepq reports ms/update and us/action: everything in ms here.
+deepq = {m["id"]: m["value"] / (1000.0 if m["unit"].startswith("us") else 1.0) for m in json.load(open(sys.argv[2]))}
 def t(threads, case):
     s = torch["runs"][f"threads_{threads}"][case]
     return s["median"] / (1000.0 if s["unit"] == "us" else 1.0)  # ms
@@ -61,6 +63,8 @@ rows = [
     ("Nature CNN b32 vs PyTorch 1 thread", "update.nature_cnn_b32", t(1, "update_nature_b32")),
     ("CleanRL MLP 4-120-84-2 b128 vs PyTorch 1 thread", "update.cleanrl_mlp_b128", t(1, "update_small_b128")),
     ("RL-Zoo MLP 256-256 b64 vs PyTorch 1 thread (8-256-256-4)", "update.zoo_mlp_b64", t(1, "update_lunar_b64")),
+    ("Nature CNN greedy action, one observation, vs PyTorch 1 thread", "act.nature_cnn", t(1, "act_nature_b1")),
+    ("Nature CNN greedy action, one observation, vs PyTorch 2 threads", "act.nature_cnn", t(2, "act_nature_b1")),
     ("homework CNN b16 (deepq only)", "update.homework_cnn_b16", None),
 ]
 print(json.dumps({
@@ -88,7 +92,7 @@ print(f"CPU: {cpu}, {os.cpu_count()} cores, {simd}")
 for run in runs:
     print(f"round {run['round']}: load average before/after PyTorch {run['load'][0]} / {run['load'][1]}")
 print()
-print("| update | deepq ms (rounds) | PyTorch ms (rounds) | ratio deepq / PyTorch (rounds) | median ratio |")
+print("| update or action | deepq ms (rounds) | PyTorch ms (rounds) | ratio deepq / PyTorch (rounds) | median ratio |")
 print("|---|---|---|---|---|")
 for i, row in enumerate(runs[0]["rows"]):
     d = [run["rows"][i]["deepq_ms"] for run in runs]

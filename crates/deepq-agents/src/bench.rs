@@ -192,6 +192,10 @@ pub fn cnn_entries() -> Vec<Entry> {
     vec![
         Entry::new("update.nature_cnn_b32", |q| Ok(nature_cnn_update_time(6, iters(40, q, 10)))),
         Entry::new("update.homework_cnn_b16", |q| Ok(homework_cnn_update_time(iters(200, q, 20)))),
+        Entry::new("act.nature_cnn", |q| {
+            let name = "greedy action, Nature CNN 4x84x84 (one observation)";
+            Ok(action_latency("act.nature_cnn", name, nature_cnn_spec(6), iters(500, q, 20)))
+        }),
         Entry::new("update.tutorial_cnn_b128", |q| Ok(tutorial_update(iters(30, q, 10)))),
         Entry::new("update.pixels_cnn_b32", |q| Ok(pixels_update(iters(100, q, 10)))),
     ]
@@ -266,21 +270,15 @@ pub fn rate(secs: f64, per_call: f64, mut f: impl FnMut()) -> f64 {
 }
 
 /// Microseconds to pick one greedy action (inference copy of the network).
-pub fn action_latency(spec: NetSpec, iters: u64) -> Measurement {
+pub fn action_latency(id: &str, name: &str, spec: NetSpec, iters: u64) -> Measurement {
     let mut cfg = DqnConfig::default();
     cfg.network.hidden = spec.hidden.clone();
     let obs = vec![0.1f32; spec.obs_dim];
     let mut learner = Learner::new(spec, &cfg, Devices::cpu(), rng_for(0, 5));
-    let secs = time_per_call(200, iters, || {
+    let secs = time_per_call(iters / 10 + 5, iters, || {
         std::hint::black_box(crate::util::argmax(&learner.q_values(&obs, 1)));
     });
-    Measurement {
-        id: "act.cartpole_mlp".into(),
-        name: "greedy action, MLP 4-64-64-2".into(),
-        value: secs * 1e6,
-        unit: "us/action",
-        iterations: iters,
-    }
+    Measurement { id: id.into(), name: name.into(), value: secs * 1e6, unit: "us/action", iterations: iters }
 }
 
 /// Env steps per second of `env_id` under random actions (resets included).
@@ -429,7 +427,14 @@ pub fn core_entries() -> Vec<Entry> {
                 iters(500, q, 20),
             ))
         }),
-        Entry::new("act.cartpole_mlp", move |q| Ok(action_latency(mlp(4, 2, &[64, 64]), iters(20_000, q, 20)))),
+        Entry::new("act.cartpole_mlp", move |q| {
+            Ok(action_latency(
+                "act.cartpole_mlp",
+                "greedy action, MLP 4-64-64-2",
+                mlp(4, 2, &[64, 64]),
+                iters(20_000, q, 20),
+            ))
+        }),
         Entry::new("env.cartpole_v1", |q| {
             env_steps_per_second("env.cartpole_v1", "CartPole-v1", iters(2_000_000, q, 20))
         }),

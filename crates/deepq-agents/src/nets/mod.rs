@@ -5,6 +5,7 @@
 //! averaging) and [`distributional`] the C51 support and projection.
 
 pub mod conv;
+pub mod dense;
 pub mod distributional;
 pub mod noisy;
 pub mod params;
@@ -276,7 +277,7 @@ impl QNetwork {
     pub fn q_values(&self, x: Tensor<2>, noise: Option<&NetNoise>) -> Tensor<2> {
         if self.atoms == 1 {
             let h = self.trunk(x, noise);
-            let head = self.fc(&self.head, |s| &s.head, |n| &n.head, noise, h.clone());
+            let head = self.fc(&self.head, |s| &s.head, |n| &n.head, noise, h.clone(), false);
             return match &self.value {
                 None => head,
                 Some(value) => dueling_combine(self.value_stream(value, noise, h), head),
@@ -295,7 +296,7 @@ impl QNetwork {
         let h = self.trunk(x, noise);
         let [b, _] = h.dims();
         let n = self.atoms;
-        let adv = self.fc(&self.head, |s| &s.head, |n| &n.head, noise, h.clone());
+        let adv = self.fc(&self.head, |s| &s.head, |n| &n.head, noise, h.clone(), false);
         let actions = adv.dims()[1] / n;
         let adv = adv.reshape([b, actions, n]);
         match &self.value {
@@ -316,7 +317,7 @@ impl QNetwork {
         fn sample(n: &NetNoise) -> &LayerNoise {
             n.value.as_ref().expect("a noise sample of a dueling network has value noise")
         }
-        self.fc(value, scale, sample, noise, h)
+        self.fc(value, scale, sample, noise, h, false)
     }
 
     /// The features after the convolutions and hidden layers.
@@ -335,12 +336,14 @@ impl QNetwork {
             h = img.flatten(1, 3);
         }
         for (i, layer) in self.hidden.iter().enumerate() {
-            h = relu(self.fc(layer, |s| &s.hidden[i], |n| &n.hidden[i], noise, h));
+            h = self.fc(layer, |s| &s.hidden[i], |n| &n.hidden[i], noise, h, true);
         }
         h
     }
 
-    /// One fully connected layer, noisy when the network is noisy and noise is given.
+    /// One fully connected layer (followed by a ReLU when `relu`), noisy when the network is
+    /// noisy and noise is given.
+    #[allow(clippy::too_many_arguments)]
     fn fc(
         &self,
         layer: &Linear,
@@ -348,10 +351,16 @@ impl QNetwork {
         sample: impl Fn(&NetNoise) -> &LayerNoise,
         noise: Option<&NetNoise>,
         x: Tensor<2>,
+        relu: bool,
     ) -> Tensor<2> {
-        match (&self.noise, noise) {
+        let out = match (&self.noise, noise) {
             (Some(scales), Some(n)) => noisy_forward(layer, scale(scales), sample(n), x),
-            _ => layer.forward(x),
+            _ => return linear_forward(layer, x, relu),
+        };
+        if relu {
+            burn::tensor::activation::relu(out)
+        } else {
+            out
         }
     }
 }
@@ -361,6 +370,24 @@ impl QNetwork {
 const FLEX_SMALL_CHANNEL_LIMIT: usize = 4;
 /// Output channels up to which that slow loop is chosen.
 const FLEX_SMALL_CHANNEL_OUT_LIMIT: usize = 16;
+
+/// `layer.forward(x)`, followed by a ReLU when `relu`: on the CPU (burn's flex backend) the
+/// fused [`dense::dense`] (both cores for the small products of DQN updates, bias and ReLU in
+/// one pass, no gradient for the observation; BENCHMARKS.md, "Speed"), elsewhere burn's.
+fn linear_forward(layer: &Linear, x: Tensor<2>, relu: bool) -> Tensor<2> {
+    if let Some(bias) = &layer.bias {
+        let (weight, bias) = (layer.weight.val(), bias.val());
+        if dense::applies(&x, &weight, &bias) {
+            return dense::dense(x, weight, bias, relu);
+        }
+    }
+    let out = layer.forward(x);
+    if relu {
+        burn::tensor::activation::relu(out)
+    } else {
+        out
+    }
+}
 
 /// `conv.forward(img)`, followed by a ReLU when `relu`.
 ///

@@ -1,0 +1,272 @@
+//! f32 CPU kernels of a fully connected layer, `y = x W + b` with an optional ReLU fused in
+//! (`x: [batch, d_in]`, `W: [d_in, d_out]` as burn's `Linear` stores it, `b: [d_out]`), and its
+//! backward pass (weight, bias and, only when asked for, input gradients).
+//!
+//! Every product is one `gemm` call; a product of at least [`SPLIT_MACS`] multiply-adds is
+//! split into two halves of its output (rows, or columns for few-row inputs such as an
+//! action's forward pass) that run on rayon's pool. How a product is split depends on its
+//! shape alone, never on the number of threads, and each output element is one dot product
+//! summed in the same order either way (tested bit for bit), so results are reproducible.
+
+/// Multiply-adds from which a product is computed in two halves on the thread pool: burn's
+/// own threshold for a parallel matmul. Below it (about 0.1 ms of one core) handing half of
+/// the product to a pool thread, which the training loop's thread is not, cost more than it
+/// saved: the RL-Zoo CartPole training (64 x 256 x 256 products) took 1.2x as long with a split
+/// from 2^19.
+const SPLIT_MACS: usize = 192 * 192 * 192;
+/// Rows (or columns) each half needs at least for a split.
+const MIN_SPLIT: usize = 16;
+
+/// The shape of one fully connected layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DenseGeom {
+    /// Rows of the input (samples).
+    pub batch: usize,
+    /// Input features.
+    pub d_in: usize,
+    /// Output features.
+    pub d_out: usize,
+}
+
+/// A raw pointer that may cross to the pool's threads: each task writes its own disjoint part.
+#[derive(Clone, Copy)]
+struct SendPtr(*mut f32);
+// SAFETY: the tasks of `matmul` write disjoint elements through it and the caller's `&mut`
+// borrow keeps the buffer alive and unaliased until every task has returned.
+unsafe impl Send for SendPtr {}
+unsafe impl Sync for SendPtr {}
+
+impl SendPtr {
+    /// The pointer (a method, so that closures capture the whole `Send` wrapper).
+    fn get(self) -> *mut f32 {
+        self.0
+    }
+}
+
+/// One operand of a product: elements and (row, column) strides.
+type Operand<'a> = (&'a [f32], (usize, usize));
+
+/// `dst (m x n, row stride n) = [dst +] lhs (m x k) * rhs (k x n)`; split into two halves on
+/// the thread pool from [`SPLIT_MACS`] multiply-adds up.
+fn matmul(m: usize, n: usize, k: usize, dst: &mut [f32], accumulate: bool, lhs: Operand, rhs: Operand) {
+    matmul_split(m * n * k >= SPLIT_MACS, m, n, k, dst, accumulate, lhs, rhs);
+}
+
+/// [`matmul`], split in two halves (when both have [`MIN_SPLIT`] rows or columns) if `split`.
+#[allow(clippy::too_many_arguments)]
+fn matmul_split(
+    split: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    accumulate: bool,
+    lhs: Operand,
+    rhs: Operand,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    let ((a, (a_rs, a_cs)), (b, (b_rs, b_cs))) = (lhs, rhs);
+    assert!(dst.len() >= m * n, "gemm destination out of bounds");
+    if k > 0 {
+        assert!((m - 1) * a_rs + (k - 1) * a_cs < a.len(), "gemm lhs out of bounds");
+        assert!((k - 1) * b_rs + (n - 1) * b_cs < b.len(), "gemm rhs out of bounds");
+    }
+    let out = SendPtr(dst.as_mut_ptr());
+    // Rows `r0..r0 + rows`, columns `c0..c0 + cols` of the product.
+    let block = move |r0: usize, rows: usize, c0: usize, cols: usize| {
+        // SAFETY: the asserts above keep every element read inside `a` and `b` and every element
+        // written inside `dst` (the block lies within the m x n product); blocks of one call are
+        // disjoint, and `dst` aliases neither operand (one `&mut` and two `&` borrows).
+        unsafe {
+            gemm::gemm(
+                rows,
+                cols,
+                k,
+                out.get().add(r0 * n + c0),
+                1,
+                n as isize,
+                accumulate,
+                a.as_ptr().add(r0 * a_rs),
+                a_cs as isize,
+                a_rs as isize,
+                b.as_ptr().add(c0 * b_cs),
+                b_cs as isize,
+                b_rs as isize,
+                1.0,
+                1.0,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
+    };
+    if !split {
+        block(0, m, 0, n);
+    } else if m >= 2 * MIN_SPLIT {
+        let half = m.div_ceil(2);
+        rayon::join(|| block(0, half, 0, n), || block(half, m - half, 0, n));
+    } else if n >= 2 * MIN_SPLIT {
+        let half = n.div_ceil(2);
+        rayon::join(|| block(0, m, 0, half), || block(0, m, half, n - half));
+    } else {
+        block(0, m, 0, n);
+    }
+}
+
+/// The forward pass: `y = x W + b`, then `max(y, 0)` when `relu`; returns `[batch, d_out]`.
+pub fn forward(g: &DenseGeom, x: &[f32], weight: &[f32], bias: &[f32], relu: bool) -> Vec<f32> {
+    let DenseGeom { batch, d_in, d_out } = *g;
+    assert_eq!(x.len(), batch * d_in, "input size");
+    assert_eq!(weight.len(), d_in * d_out, "weight size");
+    assert_eq!(bias.len(), d_out, "bias size");
+    let mut y = vec![0.0f32; batch * d_out];
+    matmul(batch, d_out, d_in, &mut y, false, (x, (d_in, 1)), (weight, (d_out, 1)));
+    for row in y.chunks_exact_mut(d_out.max(1)) {
+        for (v, &b) in row.iter_mut().zip(bias) {
+            let z = *v + b;
+            *v = if relu { z.max(0.0) } else { z };
+        }
+    }
+    y
+}
+
+/// Gradients of [`forward`].
+pub struct Grads {
+    /// `d loss / d x` (`None` unless asked for).
+    pub x: Option<Vec<f32>>,
+    /// `d loss / d weight` (`[d_in, d_out]`).
+    pub weight: Vec<f32>,
+    /// `d loss / d bias`.
+    pub bias: Vec<f32>,
+}
+
+/// The backward pass of [`forward`] given the output gradient `dy`; `y` is the forward output,
+/// needed (for the ReLU mask) only when `relu`. The input gradient is computed only when
+/// `want_x` (a network's input, the observation, needs none).
+pub fn backward(g: &DenseGeom, x: &[f32], weight: &[f32], y: Option<&[f32]>, dy: &[f32], want_x: bool) -> Grads {
+    let DenseGeom { batch, d_in, d_out } = *g;
+    assert_eq!(x.len(), batch * d_in, "input size");
+    assert_eq!(weight.len(), d_in * d_out, "weight size");
+    assert_eq!(dy.len(), batch * d_out, "output gradient size");
+    // The gradient at the pre-activation: dy where the output is positive (with the ReLU).
+    let masked;
+    let dz: &[f32] = match y {
+        Some(y) => {
+            assert_eq!(y.len(), dy.len(), "output size");
+            masked = dy.iter().zip(y).map(|(&d, &v)| if v > 0.0 { d } else { 0.0 }).collect::<Vec<f32>>();
+            &masked
+        }
+        None => dy,
+    };
+    let mut bias = vec![0.0f32; d_out];
+    for row in dz.chunks_exact(d_out.max(1)) {
+        for (s, v) in bias.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    // dW (d_in x d_out) = x^T (d_in x batch) * dz (batch x d_out).
+    let mut dw = vec![0.0f32; d_in * d_out];
+    matmul(d_in, d_out, batch, &mut dw, false, (x, (1, d_in)), (dz, (d_out, 1)));
+    let dx = want_x.then(|| {
+        // dx (batch x d_in) = dz (batch x d_out) * W^T (d_out x d_in).
+        let mut dx = vec![0.0f32; batch * d_in];
+        matmul(batch, d_in, d_out, &mut dx, false, (dz, (d_out, 1)), (weight, (1, d_out)));
+        dx
+    });
+    Grads { x: dx, weight: dw, bias }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wave(n: usize, seed: f32) -> Vec<f32> {
+        (0..n).map(|i| ((i as f32 * 0.377 + seed).sin() * 3.1).fract()).collect()
+    }
+
+    /// `x W + b` by its definition, in f64.
+    fn naive(g: &DenseGeom, x: &[f32], w: &[f32], b: &[f32]) -> Vec<f64> {
+        let mut y = vec![0.0f64; g.batch * g.d_out];
+        for r in 0..g.batch {
+            for o in 0..g.d_out {
+                let dot: f64 = (0..g.d_in).map(|i| x[r * g.d_in + i] as f64 * w[i * g.d_out + o] as f64).sum();
+                y[r * g.d_out + o] = dot + b[o] as f64;
+            }
+        }
+        y
+    }
+
+    /// Shapes below the split, and split by rows and by columns (few rows).
+    const SHAPES: [DenseGeom; 5] = [
+        DenseGeom { batch: 5, d_in: 7, d_out: 3 },
+        DenseGeom { batch: 64, d_in: 256, d_out: 256 },
+        DenseGeom { batch: 1, d_in: 3136, d_out: 512 },
+        DenseGeom { batch: 41, d_in: 600, d_out: 300 },
+        DenseGeom { batch: 4, d_in: 3000, d_out: 700 },
+    ];
+
+    #[test]
+    fn forward_matches_the_definition() {
+        for g in SHAPES {
+            let (x, w, b) = (wave(g.batch * g.d_in, 0.1), wave(g.d_in * g.d_out, 0.2), wave(g.d_out, 0.3));
+            let want = naive(&g, &x, &w, &b);
+            for relu in [false, true] {
+                let got = forward(&g, &x, &w, &b, relu);
+                for (i, (&a, &e)) in got.iter().zip(&want).enumerate() {
+                    let e = if relu { e.max(0.0) } else { e };
+                    assert!((a as f64 - e).abs() < 1e-4 * (1.0 + e.abs()), "{g:?} relu {relu} [{i}]: {a} vs {e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gradients_match_the_definition() {
+        for g in SHAPES {
+            let (x, w, b) = (wave(g.batch * g.d_in, 0.4), wave(g.d_in * g.d_out, 0.5), wave(g.d_out, 0.6));
+            let dy = wave(g.batch * g.d_out, 0.7);
+            let y = forward(&g, &x, &w, &b, true);
+            let got = backward(&g, &x, &w, Some(&y), &dy, true);
+            let dz: Vec<f64> = dy.iter().zip(&y).map(|(&d, &v)| if v > 0.0 { d as f64 } else { 0.0 }).collect();
+            let close = |a: f32, e: f64, what: &str| {
+                assert!((a as f64 - e).abs() < 1e-4 * (1.0 + e.abs()), "{g:?} {what}: {a} vs {e}");
+            };
+            for o in 0..g.d_out {
+                close(got.bias[o], (0..g.batch).map(|r| dz[r * g.d_out + o]).sum(), "bias");
+                for i in 0..g.d_in {
+                    let e = (0..g.batch).map(|r| x[r * g.d_in + i] as f64 * dz[r * g.d_out + o]).sum();
+                    close(got.weight[i * g.d_out + o], e, "weight");
+                }
+            }
+            let dx = got.x.expect("asked for");
+            for r in 0..g.batch {
+                for i in 0..g.d_in {
+                    let e = (0..g.d_out).map(|o| dz[r * g.d_out + o] * w[i * g.d_out + o] as f64).sum();
+                    close(dx[r * g.d_in + i], e, "input");
+                }
+            }
+            assert!(backward(&g, &x, &w, None, &dy, false).x.is_none());
+        }
+    }
+
+    #[test]
+    fn a_split_product_equals_the_unsplit_one_bit_for_bit() {
+        // Each output element is one dot product either way: splitting changes no bit.
+        let (m, n, k) = (64, 256, 256);
+        let (a, b) = (wave(m * k, 0.8), wave(k * n, 0.9));
+        let mut split = vec![0.0f32; m * n];
+        matmul_split(true, m, n, k, &mut split, false, (&a, (k, 1)), (&b, (n, 1)));
+        let mut whole = vec![0.0f32; m * n];
+        matmul_split(false, m, n, k, &mut whole, false, (&a, (k, 1)), (&b, (n, 1)));
+        assert_eq!(split, whole);
+        // Split by columns (too few rows to split by rows).
+        let mut split = vec![0.0f32; 8 * n];
+        matmul_split(true, 8, n, k, &mut split, false, (&a, (k, 1)), (&b, (n, 1)));
+        let mut whole = vec![0.0f32; 8 * n];
+        matmul_split(false, 8, n, k, &mut whole, false, (&a, (k, 1)), (&b, (n, 1)));
+        assert_eq!(split, whole);
+    }
+}
