@@ -142,13 +142,27 @@ impl Learner {
         online_noise: Option<&NetNoise>,
         target_noise: Option<&NetNoise>,
     ) -> Tensor<1> {
+        self.acting();
+        self.td_targets_shared(batch, online_noise, target_noise)
+    }
+
+    /// [`Self::td_targets_with`] once the inference copy exists (Double DQN needs it): a shared
+    /// borrow, so it can run beside the online network's forward pass.
+    fn td_targets_shared(
+        &self,
+        batch: &Batch,
+        online_noise: Option<&NetNoise>,
+        target_noise: Option<&NetNoise>,
+    ) -> Tensor<1> {
         let b = batch.len();
         let d = self.spec.obs_dim;
         let dev = self.devices.infer.clone();
         let next_obs = Tensor::<2>::from_data(TensorData::new(batch.next_obs.clone(), [b, d]), &dev);
         let next_q = self.target.q_values(next_obs.clone(), target_noise);
         let next_value = if self.cfg.double {
-            let best = self.next_actions(next_obs, online_noise, None);
+            let acting = self.acting.as_ref().expect("the inference copy is made before");
+            let noise = online_noise.map(|n| n.to_device(&dev));
+            let best = acting.q_values(next_obs, noise.as_ref()).argmax(1);
             next_q.gather(1, best).squeeze_dim::<1>(1)
         } else {
             next_q.max_dim(1).squeeze_dim::<1>(1)
@@ -222,11 +236,21 @@ impl Learner {
             let loss = if weighted { (ce * weights()).mean() } else { ce.mean() };
             (loss, mean_q, priorities)
         } else {
-            let targets = self.td_targets_with(batch, online_noise.as_ref(), target_noise.as_ref());
-            let obs = Tensor::<2>::from_data(TensorData::new(batch.obs.clone(), [b, d]), &dev);
+            // The targets (target network, and the online copy for Double DQN) and the online
+            // forward pass are independent: they run side by side, so one fills the other's
+            // single-threaded stretches. Each computes exactly what it would alone.
+            self.acting();
+            let this = &*self;
+            let (targets, q_all) = rayon::join(
+                || this.td_targets_shared(batch, online_noise.as_ref(), target_noise.as_ref()),
+                || {
+                    let obs = Tensor::<2>::from_data(TensorData::new(batch.obs.clone(), [b, d]), &dev);
+                    let online_noise = online_noise.as_ref().map(|x| x.to_device(&dev));
+                    this.online.q_values(obs, online_noise.as_ref())
+                },
+            );
             let actions = Tensor::<2, Int>::from_data(TensorData::new(batch.actions.clone(), [b, 1]), &dev);
-            let online_noise = online_noise.map(|x| x.to_device(&dev));
-            let q = self.online.q_values(obs, online_noise.as_ref()).gather(1, actions).squeeze_dim::<1>(1);
+            let q = q_all.gather(1, actions).squeeze_dim::<1>(1);
             let mean_q = q.clone().detach().mean().into_scalar::<f32>();
             let diff = q - targets.to_device(&dev);
             let priorities = if want_priorities {

@@ -104,7 +104,8 @@ impl ConvGeom {
     fn group(&self) -> usize {
         let batch = self.batch.max(1);
         let g0 = TARGET_COLS.div_ceil(self.ext()).clamp(1, batch);
-        let even_split = |g: usize| (1..=batch).contains(&g) && batch.is_multiple_of(g) && (batch / g).is_multiple_of(2);
+        let even_split =
+            |g: usize| (1..=batch).contains(&g) && batch.is_multiple_of(g) && (batch / g).is_multiple_of(2);
         (0..=g0).flat_map(|d| [g0 + d, g0.saturating_sub(d)]).find(|&g| even_split(g)).unwrap_or(g0)
     }
 
