@@ -7,6 +7,7 @@
 pub mod conv;
 pub mod dense;
 pub mod distributional;
+mod flex_kernels;
 pub mod noisy;
 pub mod params;
 

@@ -16,6 +16,7 @@
 //! call waits on another thread. Results do not depend on the number of threads: the weight and
 //! bias gradients are summed over a fixed partition of the batch (`PARTS`), in a fixed order.
 
+use super::super::flex_kernels::gemm_f32;
 use rayon::prelude::*;
 use std::cell::RefCell;
 
@@ -174,26 +175,15 @@ fn matmul(
     // SAFETY: the asserts above keep every element gemm reads or writes inside the slices, and
     // `dst` does not alias `lhs` or `rhs` (a `&mut` and two `&` borrows).
     unsafe {
-        gemm::gemm(
-            m,
-            n,
-            k,
+        gemm_f32(
+            (m, n, k),
             dst.as_mut_ptr(),
-            1,
-            dst_rs as isize,
+            dst_rs,
             accumulate,
             lhs.as_ptr(),
-            lhs_cs as isize,
-            lhs_rs as isize,
+            (lhs_rs, lhs_cs),
             rhs.as_ptr(),
-            rhs_cs as isize,
-            rhs_rs as isize,
-            1.0,
-            1.0,
-            false,
-            false,
-            false,
-            gemm::Parallelism::None,
+            (rhs_rs, rhs_cs),
         );
     }
 }

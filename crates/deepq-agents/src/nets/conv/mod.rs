@@ -15,6 +15,7 @@
 
 pub mod cpu;
 
+use super::flex_kernels::{contiguous, f32s, from_vec, register_grads};
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
@@ -77,24 +78,6 @@ pub fn applies(x: &Tensor<4>, weight: &Tensor<4>, stride: usize) -> bool {
         && supports(&x.device())
 }
 
-/// The primitive as a contiguous f32 tensor.
-fn contiguous(t: FlexTensor) -> FlexTensor {
-    assert_eq!(t.dtype(), DType::F32, "conv2d_valid computes f32 tensors");
-    if t.as_slice::<f32>().is_some() {
-        t
-    } else {
-        t.to_contiguous()
-    }
-}
-
-fn f32s(t: &FlexTensor) -> &[f32] {
-    t.as_slice::<f32>().expect("a contiguous f32 tensor")
-}
-
-fn from_vec(values: Vec<f32>, shape: &[usize]) -> FlexTensor {
-    FlexTensor::from_data(TensorData::new(values, shape.to_vec()))
-}
-
 fn geometry(x: &FlexTensor, weight: &FlexTensor, stride: usize) -> ConvGeom {
     let xs = x.layout().shape();
     let ws = weight.layout().shape();
@@ -128,15 +111,9 @@ impl Backward<Flex, 3> for ConvValidBackward {
         let dy = contiguous(grads.consume::<Flex>(&ops.node));
         let (x, weight, y, g) = ops.state;
         let r = cpu::backward(&g, f32s(&x), f32s(&weight), y.as_ref().map(f32s), f32s(&dy), node_x.is_some());
-        if let (Some(node), Some(dx)) = (node_x, r.x) {
-            grads.register::<Flex>(node.id, from_vec(dx, &[g.batch, g.c_in, g.h, g.w]));
-        }
-        if let Some(node) = node_weight {
-            grads.register::<Flex>(node.id, from_vec(r.weight, &[g.c_out, g.c_in, g.k, g.k]));
-        }
-        if let Some(node) = node_bias {
-            grads.register::<Flex>(node.id, from_vec(r.bias, &[g.c_out]));
-        }
+        let ids = [node_x, node_weight, node_bias].map(|node| node.map(|n| n.id));
+        let shapes: [&[usize]; 3] = [&[g.batch, g.c_in, g.h, g.w], &[g.c_out, g.c_in, g.k, g.k], &[g.c_out]];
+        register_grads(grads, ids, [(r.x, shapes[0]), (Some(r.weight), shapes[1]), (Some(r.bias), shapes[2])]);
     }
 }
 

@@ -8,6 +8,8 @@
 //! shape alone, never on the number of threads, and each output element is one dot product
 //! summed in the same order either way (tested bit for bit), so results are reproducible.
 
+use super::super::flex_kernels::gemm_f32;
+
 /// Multiply-adds from which a product is computed in two halves on the thread pool: burn's
 /// own threshold for a parallel matmul. Below it (about 0.1 ms of one core) handing half of
 /// the product to a pool thread, which the training loop's thread is not, cost more than it
@@ -80,26 +82,15 @@ fn matmul_split(
         // written inside `dst` (the block lies within the m x n product); blocks of one call are
         // disjoint, and `dst` aliases neither operand (one `&mut` and two `&` borrows).
         unsafe {
-            gemm::gemm(
-                rows,
-                cols,
-                k,
+            gemm_f32(
+                (rows, cols, k),
                 out.get().add(r0 * n + c0),
-                1,
-                n as isize,
+                n,
                 accumulate,
                 a.as_ptr().add(r0 * a_rs),
-                a_cs as isize,
-                a_rs as isize,
+                (a_rs, a_cs),
                 b.as_ptr().add(c0 * b_cs),
-                b_cs as isize,
-                b_rs as isize,
-                1.0,
-                1.0,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
+                (b_rs, b_cs),
             );
         }
     };
