@@ -2,7 +2,7 @@
 //! (`x: [batch, d_in]`, `W: [d_in, d_out]` as burn's `Linear` stores it, `b: [d_out]`), and its
 //! backward pass (weight, bias and, only when asked for, input gradients).
 //!
-//! Every product is one `gemm` call; a product of at least [`SPLIT_MACS`] multiply-adds is
+//! Every product is one `gemm` call; a product of at least 192^3 multiply-adds (`SPLIT_MACS`) is
 //! split into two halves of its output (rows, or columns for few-row inputs such as an
 //! action's forward pass) that run on rayon's pool. How a product is split depends on its
 //! shape alone, never on the number of threads, and each output element is one dot product
