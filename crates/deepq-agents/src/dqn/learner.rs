@@ -123,11 +123,16 @@ impl Learner {
             (false, Some(q)) => q.argmax(1),
             _ => {
                 self.acting();
-                let acting = self.acting.as_ref().expect("set above");
-                let noise = online_noise.map(|n| n.to_device(&self.devices.infer));
-                acting.q_values(next_obs, noise.as_ref()).argmax(1)
+                self.online_greedy(next_obs, online_noise)
             }
         }
+    }
+
+    /// `argmax_a Q(s', a)` of the online network's inference copy, which must exist.
+    fn online_greedy(&self, next_obs: Tensor<2>, online_noise: Option<&NetNoise>) -> Tensor<2, Int> {
+        let acting = self.acting.as_ref().expect("the inference copy is made before");
+        let noise = online_noise.map(|n| n.to_device(&self.devices.infer));
+        acting.q_values(next_obs, noise.as_ref()).argmax(1)
     }
 
     /// The TD targets `r + discount * next_value` of a batch for scalar heads (no gradient).
@@ -160,9 +165,7 @@ impl Learner {
         let next_obs = Tensor::<2>::from_data(TensorData::new(batch.next_obs.clone(), [b, d]), &dev);
         let next_q = self.target.q_values(next_obs.clone(), target_noise);
         let next_value = if self.cfg.double {
-            let acting = self.acting.as_ref().expect("the inference copy is made before");
-            let noise = online_noise.map(|n| n.to_device(&dev));
-            let best = acting.q_values(next_obs, noise.as_ref()).argmax(1);
+            let best = self.online_greedy(next_obs, online_noise);
             next_q.gather(1, best).squeeze_dim::<1>(1)
         } else {
             next_q.max_dim(1).squeeze_dim::<1>(1)

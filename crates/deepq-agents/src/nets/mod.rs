@@ -358,11 +358,7 @@ impl QNetwork {
             (Some(scales), Some(n)) => noisy_forward(layer, scale(scales), sample(n), x),
             _ => return linear_forward(layer, x, relu),
         };
-        if relu {
-            burn::tensor::activation::relu(out)
-        } else {
-            out
-        }
+        relu_if(out, relu)
     }
 }
 
@@ -372,9 +368,18 @@ const FLEX_SMALL_CHANNEL_LIMIT: usize = 4;
 /// Output channels up to which that slow loop is chosen.
 const FLEX_SMALL_CHANNEL_OUT_LIMIT: usize = 16;
 
+/// `max(x, 0)` when `relu`, else `x`.
+fn relu_if<const D: usize>(x: Tensor<D>, relu: bool) -> Tensor<D> {
+    if relu {
+        burn::tensor::activation::relu(x)
+    } else {
+        x
+    }
+}
+
 /// `layer.forward(x)`, followed by a ReLU when `relu`: on the CPU (burn's flex backend) the
-/// fused [`dense::dense`] (both cores for the small products of DQN updates, bias and ReLU in
-/// one pass, no gradient for the observation; BENCHMARKS.md, "Speed"), elsewhere burn's.
+/// fused [`dense::dense`] (bias and ReLU in one pass, large products on both cores, no
+/// gradient for the observation; BENCHMARKS.md, "Speed"), elsewhere burn's.
 fn linear_forward(layer: &Linear, x: Tensor<2>, relu: bool) -> Tensor<2> {
     if let Some(bias) = &layer.bias {
         let (weight, bias) = (layer.weight.val(), bias.val());
@@ -383,11 +388,7 @@ fn linear_forward(layer: &Linear, x: Tensor<2>, relu: bool) -> Tensor<2> {
         }
     }
     let out = layer.forward(x);
-    if relu {
-        burn::tensor::activation::relu(out)
-    } else {
-        out
-    }
+    relu_if(out, relu)
 }
 
 /// `conv.forward(img)`, followed by a ReLU when `relu`.
@@ -414,11 +415,7 @@ fn conv_forward(conv: &Conv2d, img: Tensor<4>, relu: bool) -> Tensor<4> {
         return conv::conv2d_valid(img, conv.weight.val(), bias, stride, relu);
     }
     let out = burn_conv_forward(conv, img);
-    if relu {
-        burn::tensor::activation::relu(out)
-    } else {
-        out
-    }
+    relu_if(out, relu)
 }
 
 /// `conv.forward(img)` by burn, routing few-channel inputs around flex's slow direct loop.
