@@ -20,6 +20,7 @@ pub mod common;
 pub mod dqn;
 pub mod nets;
 pub mod observer;
+pub mod optim;
 pub mod pg_linear;
 pub mod policy;
 pub mod reinforce;

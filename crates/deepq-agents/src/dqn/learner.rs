@@ -10,9 +10,10 @@ use crate::common::Devices;
 use crate::nets::{
     load_params, load_params_with_ids, soft_update, with_path_ids, NetNoise, NetSpec, QNetwork, Support,
 };
+use crate::optim::FusedAdam;
 use crate::replay::Batch;
 use burn::module::{Module, ModuleVisitor, Param};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
+use burn::optim::{GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
 use burn::prelude::*;
 use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Bytes, Int};
@@ -55,7 +56,7 @@ impl Learner {
         let target = online.valid();
         let o = &cfg.optim;
         let optim = match o.optimizer {
-            OptimizerKind::Adam => AdamConfig::new().with_epsilon(o.eps as f32).init(),
+            OptimizerKind::Adam => FusedAdam::new(o.eps as f32).init(),
             OptimizerKind::Rmsprop => {
                 RmsPropConfig::new().with_alpha(0.99).with_momentum(0.0).with_epsilon(o.eps as f32).init()
             }
@@ -277,8 +278,12 @@ impl Learner {
         let o = &self.cfg.optim;
         let grad_norm = clip_gradients(&mut grads, &self.online, o.grad_clip, o.grad_clip_value as f32);
         if loss.is_finite() && grad_norm.is_finite() {
-            self.online = self.optim.step(o.lr, self.online.clone(), grads);
+            // The inference copy shares the online weights and the step updates weights that
+            // nothing else holds in place, so the copy goes first and the network is moved
+            // out (the target, whose tensors are shared rather than copied, stands in briefly).
             self.acting = None;
+            let online = std::mem::replace(&mut self.online, self.target.clone());
+            self.online = self.optim.step(o.lr, online, grads);
         }
         UpdateStats { loss, grad_norm, mean_q, priorities }
     }
@@ -332,7 +337,7 @@ impl Learner {
 /// Rewrites burnpack bytes with their tensors in name order. burn lays out an optimizer
 /// record's tensors in the iteration order of a hash map (its per-parameter state), which
 /// differs between processes; the scalars and metadata are ordered maps already.
-fn sorted_burnpack(bytes: Bytes) -> Result<Vec<u8>, burn_pack::Error> {
+pub(crate) fn sorted_burnpack(bytes: Bytes) -> Result<Vec<u8>, burn_pack::Error> {
     let reader = burn_pack::Reader::from_bytes(bytes)?;
     let (scalars, metadata) = (reader.scalars().clone(), reader.metadata().clone());
     let mut tensors = reader.into_tensors()?;
