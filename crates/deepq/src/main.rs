@@ -102,7 +102,23 @@ enum Command {
     },
 }
 
+/// mimalloc hands memory back to the OS 10 ms after it is freed (its `purge_delay`), but a
+/// training loop frees and allocates the same large buffers every update, so those pages were
+/// zeroed and faulted in again each time: keeping them makes a Nature-CNN update 5-8% faster
+/// (BENCHMARKS.md, "Speed"). A `MIMALLOC_PURGE_DELAY` set by the user still wins.
+fn keep_freed_memory() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // The position of `mi_option_purge_delay` in mimalloc's option enum (the same in its v2
+    // and v3 headers; libmimalloc-sys has no constant for it).
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: stores one allocator option; -1 means "never purge".
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = Cli::parse();
     deepq::init();
     let result = match cli.command {
