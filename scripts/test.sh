@@ -13,7 +13,8 @@ cargo fmt --all --check
 # (--features deepq/atari, not --all-features: the GPU features build burn's CUDA/wgpu backends.)
 cargo clippy --release --workspace --all-targets --features deepq/atari -- -D warnings
 cargo test --release --workspace
-# The library docs (deepq is also a library) build without warnings.
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p deepq -p deepq-agents -p deepq-env -p deepq-log
+# The library docs (deepq is also a library) build without warnings (--release: the
+# dependencies' metadata from the clippy step is reused instead of built again).
+RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps -p deepq -p deepq-agents -p deepq-env -p deepq-log
 # Atari presets end to end (the binary with the GPL `atari` feature).
 cargo test --release -p deepq --features atari --test atari_cli
