@@ -378,14 +378,7 @@ fn bias_act(dst: &mut [f32], src: &[f32], b: f32, relu: bool) {
 }
 
 /// Gradients of [`forward`].
-pub struct Grads {
-    /// `d loss / d x` (`None` unless asked for).
-    pub x: Option<Vec<f32>>,
-    /// `d loss / d weight`.
-    pub weight: Vec<f32>,
-    /// `d loss / d bias`.
-    pub bias: Vec<f32>,
-}
+pub use super::super::flex_kernels::LayerGrads as Grads;
 
 /// The backward pass of [`forward`] given the output gradient `dy`; `y` is the forward output,
 /// needed (for the ReLU mask) only when `relu`. The input gradient is computed only when

@@ -15,11 +15,8 @@
 
 pub mod cpu;
 
-use super::flex_kernels::{contiguous, f32s, from_vec, register_grads};
-use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use super::flex_kernels::{autodiff_layer, contiguous, f32s, from_vec, BackwardKernel, FusedLayer};
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
-use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::flex::FlexTensor;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{backend_extension, Autodiff, Backend, Dispatch, DispatchDevice, Flex};
@@ -96,24 +93,10 @@ impl ValidConvBackend for Flex {
     }
 }
 
-/// The backward step: the inputs (and, with a fused ReLU, the output for its mask) are kept.
-#[derive(Debug)]
-struct ConvValidBackward;
-
-/// What the backward step keeps: input, weight, the output when the ReLU is fused, the shape.
-type ConvState = (FlexTensor, FlexTensor, Option<FlexTensor>, ConvGeom);
-
-impl Backward<Flex, 3> for ConvValidBackward {
-    type State = ConvState;
-
-    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
-        let [node_x, node_weight, node_bias] = ops.parents;
-        let dy = contiguous(grads.consume::<Flex>(&ops.node));
-        let (x, weight, y, g) = ops.state;
-        let r = cpu::backward(&g, f32s(&x), f32s(&weight), y.as_ref().map(f32s), f32s(&dy), node_x.is_some());
-        let ids = [node_x, node_weight, node_bias].map(|node| node.map(|n| n.id));
-        let shapes: [&[usize]; 3] = [&[g.batch, g.c_in, g.h, g.w], &[g.c_out, g.c_in, g.k, g.k], &[g.c_out]];
-        register_grads(grads, ids, [(r.x, shapes[0]), (Some(r.weight), shapes[1]), (Some(r.bias), shapes[2])]);
+impl FusedLayer for ConvGeom {
+    const BACKWARD: BackwardKernel<Self> = cpu::backward;
+    fn shapes(&self) -> [Vec<usize>; 3] {
+        [vec![self.batch, self.c_in, self.h, self.w], vec![self.c_out, self.c_in, self.k, self.k], vec![self.c_out]]
     }
 }
 
@@ -125,17 +108,12 @@ impl<C: CheckpointStrategy> ValidConvBackend for Autodiff<Flex, C> {
         stride: usize,
         relu: bool,
     ) -> FloatTensor<Self> {
-        let prep = ConvValidBackward.prepare::<C>([x.node(), weight.node(), bias.node()]).compute_bound().stateful();
-        let (x, weight, bias) =
-            (contiguous(x.into_primitive()), contiguous(weight.into_primitive()), contiguous(bias.into_primitive()));
-        match prep {
-            OpsKind::Tracked(prep) => {
-                let g = geometry(&x, &weight, stride);
-                let y = Flex::conv2d_valid(x.clone(), weight.clone(), bias, stride, relu);
-                prep.finish((x, weight, relu.then(|| y.clone()), g), y)
-            }
-            OpsKind::UnTracked(prep) => prep.finish(Flex::conv2d_valid(x, weight, bias, stride, relu)),
-        }
+        autodiff_layer::<C, _>(
+            [x, weight, bias],
+            relu,
+            |x, weight| geometry(x, weight, stride),
+            |x, weight, bias| Flex::conv2d_valid(x, weight, bias, stride, relu),
+        )
     }
 }
 

@@ -125,14 +125,7 @@ pub fn forward(g: &DenseGeom, x: &[f32], weight: &[f32], bias: &[f32], relu: boo
 }
 
 /// Gradients of [`forward`].
-pub struct Grads {
-    /// `d loss / d x` (`None` unless asked for).
-    pub x: Option<Vec<f32>>,
-    /// `d loss / d weight` (`[d_in, d_out]`).
-    pub weight: Vec<f32>,
-    /// `d loss / d bias`.
-    pub bias: Vec<f32>,
-}
+pub use super::super::flex_kernels::LayerGrads as Grads;
 
 /// The backward pass of [`forward`] given the output gradient `dy`; `y` is the forward output,
 /// needed (for the ReLU mask) only when `relu`. The input gradient is computed only when

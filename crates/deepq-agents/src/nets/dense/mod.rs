@@ -12,12 +12,9 @@
 
 pub mod cpu;
 
-use super::flex_kernels::{contiguous, f32s, from_vec, register_grads};
+use super::flex_kernels::{autodiff_layer, contiguous, f32s, from_vec, BackwardKernel, FusedLayer};
 use crate::nets::conv::supports;
-use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
-use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::flex::FlexTensor;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{backend_extension, Autodiff, Backend, Dispatch, Flex};
@@ -74,24 +71,10 @@ impl DenseBackend for Flex {
     }
 }
 
-/// The backward step: the inputs (and, with a fused ReLU, the output for its mask) are kept.
-#[derive(Debug)]
-struct DenseBackward;
-
-/// What the backward step keeps: input, weight, the output when the ReLU is fused, the shape.
-type DenseState = (FlexTensor, FlexTensor, Option<FlexTensor>, DenseGeom);
-
-impl Backward<Flex, 3> for DenseBackward {
-    type State = DenseState;
-
-    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
-        let [node_x, node_weight, node_bias] = ops.parents;
-        let dy = contiguous(grads.consume::<Flex>(&ops.node));
-        let (x, weight, y, g) = ops.state;
-        let r = cpu::backward(&g, f32s(&x), f32s(&weight), y.as_ref().map(f32s), f32s(&dy), node_x.is_some());
-        let ids = [node_x, node_weight, node_bias].map(|node| node.map(|n| n.id));
-        let shapes: [&[usize]; 3] = [&[g.batch, g.d_in], &[g.d_in, g.d_out], &[g.d_out]];
-        register_grads(grads, ids, [(r.x, shapes[0]), (Some(r.weight), shapes[1]), (Some(r.bias), shapes[2])]);
+impl FusedLayer for DenseGeom {
+    const BACKWARD: BackwardKernel<Self> = cpu::backward;
+    fn shapes(&self) -> [Vec<usize>; 3] {
+        [vec![self.batch, self.d_in], vec![self.d_in, self.d_out], vec![self.d_out]]
     }
 }
 
@@ -102,17 +85,7 @@ impl<C: CheckpointStrategy> DenseBackend for Autodiff<Flex, C> {
         bias: FloatTensor<Self>,
         relu: bool,
     ) -> FloatTensor<Self> {
-        let prep = DenseBackward.prepare::<C>([x.node(), weight.node(), bias.node()]).compute_bound().stateful();
-        let (x, weight, bias) =
-            (contiguous(x.into_primitive()), contiguous(weight.into_primitive()), contiguous(bias.into_primitive()));
-        match prep {
-            OpsKind::Tracked(prep) => {
-                let g = geometry(&x, &weight);
-                let y = Flex::dense(x.clone(), weight.clone(), bias, relu);
-                prep.finish((x, weight, relu.then(|| y.clone()), g), y)
-            }
-            OpsKind::UnTracked(prep) => prep.finish(Flex::dense(x, weight, bias, relu)),
-        }
+        autodiff_layer::<C, _>([x, weight, bias], relu, geometry, |x, weight, bias| Flex::dense(x, weight, bias, relu))
     }
 }
 
