@@ -72,7 +72,8 @@ struct Coefficients {
     lr: f32,
 }
 
-/// Whether the fused pass computes this step (f32 tensors on burn's flex CPU backend).
+/// Whether the fused pass computes this step (f32 tensors of one shape on burn's flex CPU
+/// backend; anything else, a restored state of another shape included, goes to burn's Adam).
 fn applies<const D: usize>(tensor: &Tensor<D>, grad: &Tensor<D>, state: Option<&AdamState<D>>) -> bool {
     tensor.dtype() == DType::F32
         && grad.dtype() == DType::F32
@@ -80,8 +81,9 @@ fn applies<const D: usize>(tensor: &Tensor<D>, grad: &Tensor<D>, state: Option<&
         && supports(&tensor.device())
         && state.is_none_or(|s| {
             s.momentum.max_moment_2.is_none()
-                && s.momentum.moment_1.dtype() == DType::F32
-                && s.momentum.moment_2.dtype() == DType::F32
+                && [&s.momentum.moment_1, &s.momentum.moment_2]
+                    .iter()
+                    .all(|m| m.dtype() == DType::F32 && m.shape() == tensor.shape())
         })
 }
 
