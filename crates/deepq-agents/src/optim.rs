@@ -190,6 +190,14 @@ mod tests {
         let t = Tensor::<1>::zeros([3], &Device::default());
         assert!(applies(&t, &t, None));
         assert!(!applies(&t, &t.clone().cast(DType::F64), None));
+        let state = |len: usize| {
+            let m = Tensor::<1>::zeros([len], &Device::default());
+            AdamState {
+                momentum: AdaptiveMomentumState { time: 1, moment_1: m.clone(), moment_2: m, max_moment_2: None },
+            }
+        };
+        assert!(applies(&t, &t, Some(&state(3))));
+        assert!(!applies(&t, &t, Some(&state(2))), "moments of another shape go to burn's Adam");
     }
 
     /// Six steps of the fused pass (small parameter on the calling thread, large one split)
