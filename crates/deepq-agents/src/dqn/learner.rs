@@ -354,10 +354,10 @@ pub(crate) fn sorted_burnpack(bytes: Bytes) -> Result<Vec<u8>, burn_pack::Error>
 }
 
 /// Multiply-adds of a batch's forward pass from which [`Learner::update`] computes the TD
-/// targets and the online forward pass side by side. Measured on 2 AVX2 cores: MLP 256-256 at
-/// batch 64 (4.3M) took 0.75x the time one after the other, the 8-256-256-4 MLP at batch 128
-/// (8.8M) 1.2x; the same threshold as the fully connected layer's split.
-const SIDE_BY_SIDE_MACS: usize = 192 * 192 * 192;
+/// targets and the online forward pass side by side: where a fully connected product starts to
+/// pay for a pool hand-off. Measured on 2 AVX2 cores: MLP 256-256 at batch 64 (4.3M) took 0.78x
+/// the time one after the other, the 8-256-256-4 MLP at batch 128 (8.8M) 1.2x.
+const SIDE_BY_SIDE_MACS: usize = crate::nets::dense::cpu::SPLIT_MACS;
 
 /// Whether a batch of `batch` through `spec` is large enough to run the TD targets beside the
 /// online forward pass (always for convolutional networks).

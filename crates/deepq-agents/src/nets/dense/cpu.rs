@@ -15,7 +15,7 @@ use super::super::flex_kernels::gemm_f32;
 /// the product to a pool thread, which the training loop's thread is not, cost more than it
 /// saved: the RL-Zoo CartPole training (64 x 256 x 256 products) took 1.2x as long with a split
 /// from 2^19.
-const SPLIT_MACS: usize = 192 * 192 * 192;
+pub(crate) const SPLIT_MACS: usize = 192 * 192 * 192;
 /// Rows (or columns) each half needs at least for a split.
 const MIN_SPLIT: usize = 16;
 
