@@ -4,7 +4,8 @@
 //! (C51). Both weight each row by its importance weight under prioritized replay and return
 //! the new priorities (|TD error| for scalar heads, the cross-entropy for C51, as in Rainbow).
 
-use super::config::{DqnConfig, GradClip, LossKind, OptimizerKind};
+use super::config::{DqnConfig, GradClip, OptimizerKind};
+use super::td_loss::TdLoss;
 use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::common::Devices;
 use crate::nets::{
@@ -137,7 +138,7 @@ impl Learner {
     }
 
     /// The TD targets `r + discount * next_value` of a batch for scalar heads (no gradient).
-    pub fn td_targets(&mut self, batch: &Batch) -> Tensor<1> {
+    pub fn td_targets(&mut self, batch: &Batch) -> Vec<f32> {
         let (online_noise, target_noise) = self.noise_pair();
         self.td_targets_with(batch, online_noise.as_ref(), target_noise.as_ref())
     }
@@ -147,33 +148,44 @@ impl Learner {
         batch: &Batch,
         online_noise: Option<&NetNoise>,
         target_noise: Option<&NetNoise>,
-    ) -> Tensor<1> {
+    ) -> Vec<f32> {
         self.acting();
         self.td_targets_shared(batch, online_noise, target_noise)
     }
 
     /// [`Self::td_targets_with`] once the inference copy exists (Double DQN needs it): a shared
-    /// borrow, so it can run beside the online network's forward pass.
+    /// borrow, so it can run beside the online network's forward pass. The networks' Q-values
+    /// come to the host once; the max (or the online network's argmax, first of equal values)
+    /// and `r + discount * next_value` are a loop over the rows (a non-finite Q-value gives a
+    /// non-finite target, so divergence still shows in the loss).
     fn td_targets_shared(
         &self,
         batch: &Batch,
         online_noise: Option<&NetNoise>,
         target_noise: Option<&NetNoise>,
-    ) -> Tensor<1> {
+    ) -> Vec<f32> {
         let b = batch.len();
         let d = self.spec.obs_dim;
         let dev = self.devices.infer.clone();
+        let host = |q: Tensor<2>| q.into_data().try_into_vec_as::<f32>().expect("f32 q-values");
         let next_obs = Tensor::<2>::from_data(TensorData::new(batch.next_obs.clone(), [b, d]), &dev);
-        let next_q = self.target.q_values(next_obs.clone(), target_noise);
-        let next_value = if self.cfg.double {
-            let best = self.online_greedy(next_obs, online_noise);
-            next_q.gather(1, best).squeeze_dim::<1>(1)
-        } else {
-            next_q.max_dim(1).squeeze_dim::<1>(1)
-        };
-        let rewards = Tensor::<1>::from_data(TensorData::new(batch.rewards.clone(), [b]), &dev);
-        let discounts = Tensor::<1>::from_data(TensorData::new(batch.discounts.clone(), [b]), &dev);
-        rewards + next_value * discounts
+        let next_q = host(self.target.q_values(next_obs.clone(), target_noise));
+        let online_q = self.cfg.double.then(|| {
+            let acting = self.acting.as_ref().expect("the inference copy is made before");
+            let noise = online_noise.map(|n| n.to_device(&self.devices.infer));
+            host(acting.q_values(next_obs, noise.as_ref()))
+        });
+        let n = next_q.len() / b.max(1);
+        (0..b)
+            .map(|i| {
+                let row = &next_q[i * n..][..n];
+                let next_value = match &online_q {
+                    Some(q) => row[first_argmax(&q[i * n..][..n])],
+                    None => row.iter().copied().fold(f32::NEG_INFINITY, |m, v| if v > m || v.is_nan() { v } else { m }),
+                };
+                batch.rewards[i] + next_value * batch.discounts[i]
+            })
+            .collect()
     }
 
     /// The projected target distributions (`batch x atoms`, row-major) of a distributional head:
@@ -218,7 +230,8 @@ impl Learner {
         let dev = self.devices.train.clone();
         let weighted = batch.is_weighted();
         let weights = || Tensor::<1>::from_data(TensorData::new(batch.weights.clone(), [b]), &dev);
-        let (loss, mean_q, priorities) = if self.spec.distributional.is_some() {
+        // `objective` is what is backpropagated; `host_loss` the loss when computed on the host.
+        let (objective, host_loss, mean_q, priorities) = if self.spec.distributional.is_some() {
             let support = self.support();
             let n = support.atoms;
             let target = self.target_distribution_with(batch, online_noise.as_ref(), target_noise.as_ref());
@@ -238,7 +251,7 @@ impl Learner {
                 Vec::new()
             };
             let loss = if weighted { (ce * weights()).mean() } else { ce.mean() };
-            (loss, mean_q, priorities)
+            (loss, None, mean_q, priorities)
         } else {
             // The targets (target network, and the online copy for Double DQN) and the online
             // forward pass are independent: for large enough networks they run side by side,
@@ -254,28 +267,19 @@ impl Learner {
             };
             let (targets, q_all) =
                 if side_by_side(&this.spec, b) { rayon::join(targets, online) } else { (targets(), online()) };
-            let actions = Tensor::<2, Int>::from_data(TensorData::new(batch.actions.clone(), [b, 1]), &dev);
-            let q = q_all.gather(1, actions).squeeze_dim::<1>(1);
-            let mean_q = q.clone().detach().mean().into_scalar::<f32>();
-            let diff = q - targets.to_device(&dev);
-            let priorities = if want_priorities {
-                diff.clone().detach().abs().into_data().try_into_vec_as::<f32>().expect("f32")
-            } else {
-                Vec::new()
-            };
-            let per_row = match self.cfg.optim.loss {
-                LossKind::Mse => diff.powi_scalar(2),
-                LossKind::Huber => {
-                    let abs = diff.abs();
-                    let quadratic = abs.clone().clamp_max(1.0);
-                    quadratic.clone().powi_scalar(2).mul_scalar(0.5) + (abs - quadratic)
-                }
-            };
-            let loss = if weighted { (per_row * weights()).mean() } else { per_row.mean() };
-            (loss, mean_q, priorities)
+            // The loss and its gradient with respect to the Q-values on the host (`td_loss`),
+            // then `sum(Q * G)` with `G` that gradient as the objective: its gradient with
+            // respect to `Q` is `G`, so the network's gradients are the loss's.
+            let [_, n_actions] = q_all.dims();
+            let q_host = q_all.clone().detach().into_data().try_into_vec_as::<f32>().expect("f32 q-values");
+            let weights = weighted.then_some(&batch.weights[..]);
+            let td = TdLoss::new(&q_host, n_actions, &batch.actions, &targets, weights, self.cfg.optim.loss);
+            let grad = Tensor::<2>::from_data(TensorData::new(td.grad, [b, n_actions]), &dev);
+            let priorities = if want_priorities { td.abs_errors } else { Vec::new() };
+            ((q_all * grad).sum(), Some(td.loss), td.mean_q, priorities)
         };
-        let mut grads = GradientsParams::from_grads(loss.backward(), &self.online);
-        let loss = loss.into_scalar::<f32>();
+        let mut grads = GradientsParams::from_grads(objective.backward(), &self.online);
+        let loss = host_loss.unwrap_or_else(|| objective.into_scalar::<f32>());
         let o = &self.cfg.optim;
         let grad_norm = clip_gradients(&mut grads, &self.online, o.grad_clip, o.grad_clip_value as f32);
         if loss.is_finite() && grad_norm.is_finite() {
@@ -358,6 +362,18 @@ pub(crate) fn sorted_burnpack(bytes: Bytes) -> Result<Vec<u8>, burn_pack::Error>
 /// pay for a pool hand-off. Measured on 2 AVX2 cores: MLP 256-256 at batch 64 (4.3M) took 0.78x
 /// the time one after the other, the 8-256-256-4 MLP at batch 128 (8.8M) 1.2x.
 const SIDE_BY_SIDE_MACS: usize = crate::nets::dense::cpu::SPLIT_MACS;
+
+/// The index of the largest value, the first of equal ones (a NaN counts as the largest, so
+/// that a diverged network's target is NaN too).
+fn first_argmax(q: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in q.iter().enumerate().skip(1) {
+        if v > q[best] || (v.is_nan() && !q[best].is_nan()) {
+            best = i;
+        }
+    }
+    best
+}
 
 /// Whether a batch of `batch` through `spec` is large enough to run the TD targets beside the
 /// online forward pass (always for convolutional networks).

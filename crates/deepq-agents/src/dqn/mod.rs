@@ -3,6 +3,8 @@
 //! - [`config`]: the nested `[dqn]` table (network, replay, optim, target, exploration, run).
 //! - [`learner`]: online and target networks, the update rule, targets (Double DQN, n-step,
 //!   C51 projection), importance weights and priorities.
+//! - `td_loss`: the scalar heads' loss (MSE or Huber) and its gradient with respect to the
+//!   Q-values, computed on the host.
 //! - [`explorer`]: epsilon-greedy acting (noisy networks explore through their noise).
 //! - `pipeline`: the learner thread of `learner_thread = true` and the actor's network copy.
 //! - [`train`](train()): the loop, top to bottom like CleanRL's `dqn.py`.
@@ -15,6 +17,7 @@ pub mod explorer;
 pub mod learner;
 mod pipeline;
 mod saving;
+mod td_loss;
 mod train;
 
 pub use crate::common::{AgentError, Devices, ObsEncoder, Outcome, RunSpec, StopReason};

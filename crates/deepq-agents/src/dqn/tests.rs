@@ -56,17 +56,13 @@ fn batch(next_obs: Vec<f32>, rewards: Vec<f32>, terminated: Vec<f32>, gamma: f32
     }
 }
 
-fn values(t: Tensor<1>) -> Vec<f32> {
-    t.into_data().try_into_vec_as::<f32>().unwrap()
-}
-
 #[test]
 fn td_target_bootstraps_through_truncation_but_not_termination() {
     let mut l = learner(false, 0.9);
     // Target Q(s') for s' = [1, 0] is [2, 5]; for s' = [0, 1] it is [3, -1].
     l.target = linear_net(l.devices(), false, [2.0, 5.0, 3.0, -1.0], [0.0, 0.0]);
     let b = batch(vec![1.0, 0.0, 0.0, 1.0, 1.0, 0.0], vec![1.0, 0.5, -1.0], vec![0.0, 0.0, 1.0], 0.9);
-    let y = values(l.td_targets(&b));
+    let y = l.td_targets(&b);
     // Row 0: truncated or running -> 1 + 0.9 * 5; row 1: 0.5 + 0.9 * 3; row 2: terminated -> -1.
     let expected = [1.0 + 0.9 * 5.0, 0.5 + 0.9 * 3.0, -1.0];
     for (a, e) in y.iter().zip(expected) {
@@ -75,8 +71,21 @@ fn td_target_bootstraps_through_truncation_but_not_termination() {
     // An n-step row: the discount is whatever the replay composed (0.9^3 here).
     let mut b3 = batch(vec![1.0, 0.0], vec![2.71], vec![0.0], 0.9);
     b3.discounts = vec![0.729];
-    let y = values(l.td_targets(&b3));
+    let y = l.td_targets(&b3);
     assert!((y[0] - (2.71 + 0.729 * 5.0)).abs() < 1e-5, "{y:?}");
+}
+
+#[test]
+fn a_diverged_network_gives_non_finite_targets() {
+    for double in [false, true] {
+        let mut l = learner(double, 0.9);
+        // Q(s') = [NaN, 1] for s' = [1, 0], in the target and (Double DQN) the online network.
+        l.target = linear_net(l.devices(), false, [f32::NAN, 1.0, 0.0, 0.0], [0.0, 0.0]);
+        l.online = linear_net(l.devices(), true, [f32::NAN, 1.0, 0.0, 0.0], [0.0, 0.0]);
+        l.reset_acting();
+        let b = batch(vec![1.0, 0.0], vec![1.0], vec![0.0], 0.9);
+        assert!(l.td_targets(&b)[0].is_nan(), "double {double}");
+    }
 }
 
 #[test]
@@ -87,18 +96,18 @@ fn double_dqn_evaluates_the_online_argmax_with_the_target_net() {
     l.reset_acting();
     l.target = linear_net(l.devices(), false, [2.0, 5.0, 0.0, 0.0], [0.0, 0.0]);
     let b = batch(vec![1.0, 0.0], vec![1.0], vec![0.0], 0.5);
-    let y = values(l.td_targets(&b));
+    let y = l.td_targets(&b);
     assert!((y[0] - (1.0 + 0.5 * 2.0)).abs() < 1e-6, "double target {y:?}");
     // Plain DQN takes the target's own max instead.
     let mut plain = learner(false, 0.5);
     plain.target = linear_net(plain.devices(), false, [2.0, 5.0, 0.0, 0.0], [0.0, 0.0]);
-    let y = values(plain.td_targets(&b));
+    let y = plain.td_targets(&b);
     assert!((y[0] - (1.0 + 0.5 * 5.0)).abs() < 1e-6, "max target {y:?}");
 }
 
 fn grads_of(l: &mut Learner, b: &Batch) -> (GradientsParams, QNetwork) {
-    let targets = l.td_targets(b);
     let dev = l.devices().train.clone();
+    let targets = Tensor::<1>::from_data(TensorData::new(l.td_targets(b), [b.len()]), &dev);
     let obs = Tensor::<2>::from_data(TensorData::new(b.obs.clone(), [b.len(), 2]), &dev);
     let actions = Tensor::<2, Int>::from_data(TensorData::new(b.actions.clone(), [b.len(), 1]), &dev);
     let q = l.online.forward(obs).gather(1, actions).squeeze_dim::<1>(1);
@@ -653,4 +662,69 @@ fn an_evaluation_that_reaches_the_bound_is_confirmed_on_more_episodes() {
     let mut bad = DqnConfig::default();
     bad.run.eval_confirm_episodes = 3;
     assert!(bad.validate().unwrap_err().contains("eval_confirm_episodes needs dqn.run.eval_bound"));
+}
+
+/// The loss computed on the host (`td_loss`) gives the network the gradients of the loss built
+/// from burn's tensor ops: one SGD step from the same weights lands on the same network, for
+/// both losses, with and without importance weights, and with Double DQN targets.
+#[test]
+fn the_host_td_loss_gives_the_gradients_of_the_tensor_loss() {
+    use burn::optim::{ModuleOptimizer, SgdConfig};
+    for (kind, weighted, double) in
+        [(LossKind::Mse, false, false), (LossKind::Huber, false, true), (LossKind::Huber, true, false)]
+    {
+        let cfg = cfg_with(|c| {
+            c.network.hidden = vec![8];
+            c.optim.optimizer = OptimizerKind::Sgd;
+            c.optim.lr = 0.05;
+            c.optim.loss = kind;
+            c.double = double;
+            c.gamma = 0.9;
+        });
+        let mut l = Learner::new(NetSpec::mlp(2, 3, &[8], false), &cfg, Devices::cpu(), rng_for(3, 5));
+        // TD errors on both sides of Huber's kink (rewards from -3 to 4).
+        let b = Batch {
+            obs: vec![0.5, -1.0, 1.5, 0.2, -0.7, 0.9, 0.0, 2.0],
+            actions: vec![0, 2, 1, 2],
+            next_obs: vec![1.0, 0.0, -0.5, 0.5, 0.3, -1.2, 2.0, 1.0],
+            rewards: vec![3.0, -3.0, 0.4, 4.0],
+            discounts: vec![0.9, 0.0, 0.9, 0.9],
+            weights: if weighted { vec![1.0, 0.5, 0.25, 0.8] } else { vec![1.0; 4] },
+            indices: vec![0; 4],
+        };
+        // The reference: the loss from burn's ops, its gradients and one SGD step.
+        let dev = l.devices().train.clone();
+        let before = l.online.clone();
+        let targets = Tensor::<1>::from_data(TensorData::new(l.td_targets(&b), [4]), &dev);
+        let obs = Tensor::<2>::from_data(TensorData::new(b.obs.clone(), [4, 2]), &dev);
+        let actions = Tensor::<2, Int>::from_data(TensorData::new(b.actions.clone(), [4, 1]), &dev);
+        let diff = before.forward(obs).gather(1, actions).squeeze_dim::<1>(1) - targets;
+        let per_row = match kind {
+            LossKind::Mse => diff.powi_scalar(2),
+            LossKind::Huber => {
+                let abs = diff.abs();
+                let quadratic = abs.clone().clamp_max(1.0);
+                quadratic.clone().powi_scalar(2).mul_scalar(0.5) + (abs - quadratic)
+            }
+        };
+        let w = Tensor::<1>::from_data(TensorData::new(b.weights.clone(), [4]), &dev);
+        let loss = (per_row * w).mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &before);
+        let want_loss = loss.into_scalar::<f32>();
+        let mut sgd: ModuleOptimizer = SgdConfig::new().init();
+        let want = sgd.step(0.05, before, grads);
+
+        let stats = l.update(&b, true);
+        assert!(
+            (stats.loss - want_loss).abs() < 1e-5 * (1.0 + want_loss.abs()),
+            "{kind:?}: loss {} vs {want_loss}",
+            stats.loss
+        );
+        let probe = Tensor::<2>::from_data(TensorData::new(vec![0.3, -0.4, 1.1, 0.6, -2.0, 0.5], [3, 2]), &dev);
+        let got: Vec<f32> = l.online.forward(probe.clone()).into_data().try_into_vec_as().unwrap();
+        let expected: Vec<f32> = want.forward(probe).into_data().try_into_vec_as().unwrap();
+        for (g, e) in got.iter().zip(&expected) {
+            assert!((g - e).abs() < 1e-5, "{kind:?} weighted {weighted} double {double}: {got:?} vs {expected:?}");
+        }
+    }
 }

@@ -33,8 +33,8 @@ pub struct DenseGeom {
 /// A raw pointer that may cross to the pool's threads: each task writes its own disjoint part.
 #[derive(Clone, Copy)]
 struct SendPtr(*mut f32);
-// SAFETY: the tasks of `matmul` write disjoint elements through it and the caller's `&mut`
-// borrow keeps the buffer alive and unaliased until every task has returned.
+// SAFETY: the tasks of `matmul_split` write disjoint elements through it, and the vector it
+// points into is owned by `matmul_split`, alive and unaliased until every task has returned.
 unsafe impl Send for SendPtr {}
 unsafe impl Sync for SendPtr {}
 
@@ -48,45 +48,37 @@ impl SendPtr {
 /// One operand of a product: elements and (row, column) strides.
 type Operand<'a> = (&'a [f32], (usize, usize));
 
-/// `dst (m x n, row stride n) = [dst +] lhs (m x k) * rhs (k x n)`; split into two halves on
-/// the thread pool from [`SPLIT_MACS`] multiply-adds up.
-fn matmul(m: usize, n: usize, k: usize, dst: &mut [f32], accumulate: bool, lhs: Operand, rhs: Operand) {
-    matmul_split(m * n * k >= SPLIT_MACS, m, n, k, dst, accumulate, lhs, rhs);
+/// `lhs (m x k) * rhs (k x n)` as a new row-major `m x n` vector; split into two halves on the
+/// thread pool from [`SPLIT_MACS`] multiply-adds up.
+fn matmul(m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f32> {
+    matmul_split(m * n * k >= SPLIT_MACS, m, n, k, lhs, rhs)
 }
 
 /// [`matmul`], split in two halves (when both have [`MIN_SPLIT`] rows or columns) if `split`.
-#[allow(clippy::too_many_arguments)]
-fn matmul_split(
-    split: bool,
-    m: usize,
-    n: usize,
-    k: usize,
-    dst: &mut [f32],
-    accumulate: bool,
-    lhs: Operand,
-    rhs: Operand,
-) {
-    if m == 0 || n == 0 {
-        return;
+/// The result is written straight into a fresh allocation (not zeroed first: every element is
+/// written by gemm, which does not read the destination of a product it does not accumulate).
+fn matmul_split(split: bool, m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f32> {
+    let len = m * n;
+    if len == 0 || k == 0 {
+        return vec![0.0; len];
     }
     let ((a, (a_rs, a_cs)), (b, (b_rs, b_cs))) = (lhs, rhs);
-    assert!(dst.len() >= m * n, "gemm destination out of bounds");
-    if k > 0 {
-        assert!((m - 1) * a_rs + (k - 1) * a_cs < a.len(), "gemm lhs out of bounds");
-        assert!((k - 1) * b_rs + (n - 1) * b_cs < b.len(), "gemm rhs out of bounds");
-    }
-    let out = SendPtr(dst.as_mut_ptr());
+    assert!((m - 1) * a_rs + (k - 1) * a_cs < a.len(), "gemm lhs out of bounds");
+    assert!((k - 1) * b_rs + (n - 1) * b_cs < b.len(), "gemm rhs out of bounds");
+    let mut dst = Vec::<f32>::with_capacity(len);
+    let out = SendPtr(dst.spare_capacity_mut().as_mut_ptr().cast::<f32>());
     // Rows `r0..r0 + rows`, columns `c0..c0 + cols` of the product.
     let block = move |r0: usize, rows: usize, c0: usize, cols: usize| {
-        // SAFETY: the asserts above keep every element read inside `a` and `b` and every element
-        // written inside `dst` (the block lies within the m x n product); blocks of one call are
-        // disjoint, and `dst` aliases neither operand (one `&mut` and two `&` borrows).
+        // SAFETY: the asserts above keep every element read inside `a` and `b`, and every
+        // element written lies within the m x n elements `dst` has room for (the block lies
+        // within the product); blocks of one call are disjoint, and `dst` is a fresh allocation
+        // that aliases neither operand.
         unsafe {
             gemm_f32(
                 (rows, cols, k),
                 out.get().add(r0 * n + c0),
                 n,
-                accumulate,
+                false,
                 a.as_ptr().add(r0 * a_rs),
                 (a_rs, a_cs),
                 b.as_ptr().add(c0 * b_cs),
@@ -105,6 +97,9 @@ fn matmul_split(
     } else {
         block(0, m, 0, n);
     }
+    // SAFETY: the blocks above cover all m x n elements, and gemm has written each of them.
+    unsafe { dst.set_len(len) };
+    dst
 }
 
 /// The forward pass: `y = x W + b`, then `max(y, 0)` when `relu`; returns `[batch, d_out]`.
@@ -113,8 +108,7 @@ pub fn forward(g: &DenseGeom, x: &[f32], weight: &[f32], bias: &[f32], relu: boo
     assert_eq!(x.len(), batch * d_in, "input size");
     assert_eq!(weight.len(), d_in * d_out, "weight size");
     assert_eq!(bias.len(), d_out, "bias size");
-    let mut y = vec![0.0f32; batch * d_out];
-    matmul(batch, d_out, d_in, &mut y, false, (x, (d_in, 1)), (weight, (d_out, 1)));
+    let mut y = matmul(batch, d_out, d_in, (x, (d_in, 1)), (weight, (d_out, 1)));
     for row in y.chunks_exact_mut(d_out.max(1)) {
         for (v, &b) in row.iter_mut().zip(bias) {
             let z = *v + b;
@@ -152,13 +146,10 @@ pub fn backward(g: &DenseGeom, x: &[f32], weight: &[f32], y: Option<&[f32]>, dy:
         }
     }
     // dW (d_in x d_out) = x^T (d_in x batch) * dz (batch x d_out).
-    let mut dw = vec![0.0f32; d_in * d_out];
-    matmul(d_in, d_out, batch, &mut dw, false, (x, (1, d_in)), (dz, (d_out, 1)));
+    let dw = matmul(d_in, d_out, batch, (x, (1, d_in)), (dz, (d_out, 1)));
     let dx = want_x.then(|| {
         // dx (batch x d_in) = dz (batch x d_out) * W^T (d_out x d_in).
-        let mut dx = vec![0.0f32; batch * d_in];
-        matmul(batch, d_in, d_out, &mut dx, false, (dz, (d_out, 1)), (weight, (1, d_out)));
-        dx
+        matmul(batch, d_in, d_out, (dz, (d_out, 1)), (weight, (1, d_out)))
     });
     Grads { x: dx, weight: dw, bias }
 }
@@ -241,16 +232,12 @@ mod tests {
         // Each output element is one dot product either way: splitting changes no bit.
         let (m, n, k) = (64, 256, 256);
         let (a, b) = (wave(m * k, 0.8), wave(k * n, 0.9));
-        let mut split = vec![0.0f32; m * n];
-        matmul_split(true, m, n, k, &mut split, false, (&a, (k, 1)), (&b, (n, 1)));
-        let mut whole = vec![0.0f32; m * n];
-        matmul_split(false, m, n, k, &mut whole, false, (&a, (k, 1)), (&b, (n, 1)));
+        let split = matmul_split(true, m, n, k, (&a, (k, 1)), (&b, (n, 1)));
+        let whole = matmul_split(false, m, n, k, (&a, (k, 1)), (&b, (n, 1)));
         assert_eq!(split, whole);
         // Split by columns (too few rows to split by rows).
-        let mut split = vec![0.0f32; 8 * n];
-        matmul_split(true, 8, n, k, &mut split, false, (&a, (k, 1)), (&b, (n, 1)));
-        let mut whole = vec![0.0f32; 8 * n];
-        matmul_split(false, 8, n, k, &mut whole, false, (&a, (k, 1)), (&b, (n, 1)));
+        let split = matmul_split(true, 8, n, k, (&a, (k, 1)), (&b, (n, 1)));
+        let whole = matmul_split(false, 8, n, k, (&a, (k, 1)), (&b, (n, 1)));
         assert_eq!(split, whole);
     }
 }
