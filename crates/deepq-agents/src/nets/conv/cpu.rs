@@ -219,16 +219,34 @@ fn phase_split_s<const S: usize>(g: &ConvGeom, x: &[f32], xs: &mut [f32], stride
         for yp in 0..hp {
             for qy in 0..s {
                 let y = yp * s + qy;
+                let plane_row = |qx: usize| ((c * s + qy) * s + qx) * stride + yp * wp;
+                if y >= h {
+                    for qx in 0..s {
+                        xs[plane_row(qx)..][..wp].fill(0.0);
+                    }
+                    continue;
+                }
+                let row = &src[y * w..][..w];
+                if S > 0 {
+                    // One pass over the row, `S` consecutive inputs to the `S` planes' rows: the
+                    // compiler sees fixed lengths and drops the bounds checks.
+                    for qx in 0..S {
+                        let d = &mut xs[plane_row(qx)..][..full];
+                        for (v, chunk) in d.iter_mut().zip(row.chunks_exact(S)) {
+                            *v = chunk[qx];
+                        }
+                    }
+                } else {
+                    for qx in 0..s {
+                        let d = &mut xs[plane_row(qx)..][..full];
+                        for (xp, v) in d.iter_mut().enumerate() {
+                            *v = row[xp * s + qx];
+                        }
+                    }
+                }
+                // The plane columns past the last whole stride: the input's last columns, then zeros.
                 for qx in 0..s {
-                    let d = &mut xs[((c * s + qy) * s + qx) * stride + yp * wp..][..wp];
-                    if y >= h {
-                        d.fill(0.0);
-                        continue;
-                    }
-                    let row = &src[y * w..][..w];
-                    for (xp, v) in d[..full].iter_mut().enumerate() {
-                        *v = row[xp * s + qx];
-                    }
+                    let d = &mut xs[plane_row(qx)..][..wp];
                     for (xp, v) in d.iter_mut().enumerate().skip(full) {
                         *v = row.get(xp * s + qx).copied().unwrap_or(0.0);
                     }
