@@ -26,6 +26,7 @@ pub mod policy;
 pub mod reinforce;
 pub mod replay;
 pub mod schedule;
+mod second_core;
 pub mod tabular;
 pub mod util;
 pub use burn;

@@ -4,7 +4,8 @@
 //! over memory with a buffer of its own, all on the calling thread). For the Nature CNN's 1.7M
 //! parameters that is 8-9 ms of a 50 ms update on an AVX2 core. [`FusedAdam`] computes the same
 //! floating-point operations in the same order, element by element, in one pass that updates
-//! the parameter and both moments in place, and splits large parameters across the rayon pool.
+//! the parameter and both moments in place, and splits large parameters in two (up to 128k elements, on
+//! `crate::second_core`) or across the rayon pool.
 //! Its results are bit-identical to burn's `Adam` (tested) and it keeps burn's state type, so
 //! optimizer checkpoints are unchanged. On other devices, other dtypes or with AMSGrad/weight
 //! decay, it hands the step to burn's `Adam`.
@@ -16,8 +17,11 @@ use burn::tensor::DType;
 use rayon::prelude::*;
 
 /// Elements per task when a parameter is split across the pool (a parameter smaller than two
-/// of these is updated on the calling thread: a hand-off costs more than it saves).
+/// of these is not: a pool hand-off costs more than it saves).
 const CHUNK: usize = 1 << 16;
+/// Elements from which a parameter too small for the pool is updated in two halves, the second
+/// on `second_core`'s helper thread (an MLP 256-256's hidden weight).
+const SECOND_CORE_ELEMENTS: usize = 1 << 14;
 
 /// Adam (Kingma & Ba, 2015) with burn's update rule and state; see the module docs.
 #[derive(Clone)]
@@ -114,8 +118,15 @@ impl Optimizer for FusedAdam {
             None => (1, vec![0.0; grad.len()], vec![0.0; grad.len()], true),
         };
         let c = self.coefficients(time, lr);
-        if param.len() < 2 * CHUNK {
+        if param.len() < SECOND_CORE_ELEMENTS {
             update(&c, first, &mut param, grad, &mut m, &mut v);
+        } else if param.len() < 2 * CHUNK {
+            let half = param.len() / 2;
+            let (p0, p1) = param.split_at_mut(half);
+            let (g0, g1) = grad.split_at(half);
+            let (m0, m1) = m.split_at_mut(half);
+            let (v0, v1) = v.split_at_mut(half);
+            crate::second_core::join(|| update(&c, first, p0, g0, m0, v0), || update(&c, first, p1, g1, m1, v1));
         } else {
             param
                 .par_chunks_mut(CHUNK)
@@ -163,19 +174,27 @@ mod tests {
     #[derive(Module, Debug)]
     struct Two {
         small: Param<Tensor<2>>,
+        medium: Param<Tensor<1>>,
         large: Param<Tensor<1>>,
     }
 
     fn model(device: &Device) -> Two {
         Two {
             small: Param::from_tensor(Tensor::random([7, 5], Distribution::Normal(0.0, 1.0), device)),
+            medium: Param::from_tensor(Tensor::random(
+                [SECOND_CORE_ELEMENTS + 9],
+                Distribution::Normal(0.0, 1.0),
+                device,
+            )),
             large: Param::from_tensor(Tensor::random([3 * CHUNK + 17], Distribution::Normal(0.0, 1.0), device)),
         }
     }
 
     fn grads(m: &Two, round: usize) -> GradientsParams {
         let scale = 1.0 + round as f32;
-        let loss = m.small.val().powi_scalar(3).sum() * scale + (m.large.val().sin() * m.large.val()).sum();
+        let loss = m.small.val().powi_scalar(3).sum() * scale
+            + (m.medium.val().cos() * m.medium.val()).sum()
+            + (m.large.val().sin() * m.large.val()).sum();
         GradientsParams::from_grads(loss.backward(), m)
     }
 
@@ -200,7 +219,8 @@ mod tests {
         assert!(!applies(&t, &t, Some(&state(2))), "moments of another shape go to burn's Adam");
     }
 
-    /// Six steps of the fused pass (small parameter on the calling thread, large one split)
+    /// Six steps of the fused pass (small parameter on the calling thread, medium one in two
+    /// halves, the second on the helper thread, large one split across the pool)
     /// equal six steps of burn's Adam bit for bit, and the checkpointed state does too.
     #[test]
     fn fused_adam_is_bit_identical_to_burns_adam() {
@@ -216,6 +236,7 @@ mod tests {
             theirs = reference.step(lr, theirs.clone(), grads(&theirs, round));
         }
         assert_eq!(bits(ours.small.val().flatten(0, 1)), bits(theirs.small.val().flatten(0, 1)));
+        assert_eq!(bits(ours.medium.val()), bits(theirs.medium.val()));
         assert_eq!(bits(ours.large.val()), bits(theirs.large.val()));
         assert_ne!(bits(ours.large.val()), initial, "the parameters moved");
         let canonical = |o: &ModuleOptimizer| sorted_burnpack(o.into_bytes().unwrap()).unwrap();

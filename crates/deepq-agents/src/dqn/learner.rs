@@ -266,7 +266,7 @@ impl Learner {
                 this.online.q_values(obs, online_noise.as_ref())
             };
             let (targets, q_all) =
-                if side_by_side(&this.spec, b) { rayon::join(targets, online) } else { (targets(), online()) };
+                if side_by_side(&this.spec) { rayon::join(targets, online) } else { (targets(), online()) };
             // The loss and its gradient with respect to the Q-values on the host (`td_loss`),
             // then `sum(Q * G)` with `G` that gradient as the objective: its gradient with
             // respect to `Q` is `G`, so the network's gradients are the loss's.
@@ -357,12 +357,6 @@ pub(crate) fn sorted_burnpack(bytes: Bytes) -> Result<Vec<u8>, burn_pack::Error>
     Ok(writer.into_bytes()?.to_vec())
 }
 
-/// Multiply-adds of a batch's forward pass from which [`Learner::update`] computes the TD
-/// targets and the online forward pass side by side: where a fully connected product starts to
-/// pay for a pool hand-off. Measured on 2 AVX2 cores: MLP 256-256 at batch 64 (4.3M) took 0.78x
-/// the time one after the other, the 8-256-256-4 MLP at batch 128 (8.8M) 1.2x.
-const SIDE_BY_SIDE_MACS: usize = crate::nets::dense::cpu::SPLIT_MACS;
-
 /// The index of the largest value, the first of equal ones (a NaN counts as the largest, so
 /// that a diverged network's target is NaN too).
 fn first_argmax(q: &[f32]) -> usize {
@@ -375,16 +369,11 @@ fn first_argmax(q: &[f32]) -> usize {
     best
 }
 
-/// Whether a batch of `batch` through `spec` is large enough to run the TD targets beside the
-/// online forward pass (always for convolutional networks).
-fn side_by_side(spec: &NetSpec, batch: usize) -> bool {
-    if !spec.conv.is_empty() {
-        return true;
-    }
-    let widths: Vec<usize> =
-        std::iter::once(spec.obs_dim).chain(spec.hidden.iter().copied()).chain([spec.n_actions]).collect();
-    let macs: usize = widths.windows(2).map(|w| w[0] * w[1]).sum();
-    macs * batch >= SIDE_BY_SIDE_MACS
+/// Whether [`Learner::update`] computes the TD targets beside the online forward pass on
+/// rayon's pool: for convolutional networks. A fully connected network's products are split
+/// in halves instead (`nets::dense::cpu`), which keeps both cores busy with a cheaper hand-off.
+fn side_by_side(spec: &NetSpec) -> bool {
+    !spec.conv.is_empty()
 }
 
 /// Computes the global L2 norm of the gradients (returned, before clipping) and clips them

@@ -2,20 +2,30 @@
 //! (`x: [batch, d_in]`, `W: [d_in, d_out]` as burn's `Linear` stores it, `b: [d_out]`), and its
 //! backward pass (weight, bias and, only when asked for, input gradients).
 //!
-//! Every product is one `gemm` call; a product of at least 192^3 multiply-adds (`SPLIT_MACS`) is
-//! split into two halves of its output (rows, or columns for few-row inputs such as an
-//! action's forward pass) that run on rayon's pool. How a product is split depends on its
-//! shape alone, never on the number of threads, and each output element is one dot product
-//! summed in the same order either way (tested bit for bit), so results are reproducible.
+//! Every product is one `gemm` call. A product of at least 2^20 multiply-adds
+//! (`SECOND_CORE_MACS`, about 30 microseconds of one core) is split into two halves of its output
+//! (rows, or columns for few-row inputs such as an action's forward pass): below 2^25
+//! (`SPLIT_MACS`: every MLP product here, but not the Nature CNN's 3136 x 512 layer) the second
+//! half is offered to `second_core`'s helper thread, from there up it
+//! goes to rayon's pool, which the conv layers around such a product keep awake anyway.
+//! How a product is split depends on its shape alone, never on the number of threads or on who
+//! runs a half, and each output element is one dot product summed in the same order either way
+//! (tested bit for bit), so results are reproducible.
 
 use super::super::flex_kernels::gemm_f32;
+use crate::second_core;
 
-/// Multiply-adds from which a product is computed in two halves on the thread pool: burn's
-/// own threshold for a parallel matmul. Below it (about 0.1 ms of one core) handing half of
-/// the product to a pool thread, which the training loop's thread is not, cost more than it
-/// saved: the RL-Zoo CartPole training (64 x 256 x 256 products) took 1.2x as long with a split
-/// from 2^19.
-pub(crate) const SPLIT_MACS: usize = 192 * 192 * 192;
+/// Multiply-adds from which a product's halves go to rayon's pool (the Nature CNN's first fully
+/// connected layer, 51M at batch 32), whose threads the convolutions keep awake. Smaller
+/// products use the helper thread: a rayon hand-off from the training loop's thread (not a
+/// pool thread) costs tens of microseconds, and the RL-Zoo CartPole training (64 x 256 x 256
+/// products) took 1.2x as long with rayon splits from 2^19; with the helper its update takes
+/// 0.69x the time of one thread (BENCHMARKS.md).
+const SPLIT_MACS: usize = 1 << 25;
+/// Multiply-adds from which a product is split at all; below [`SPLIT_MACS`] the second half
+/// runs on the helper thread of `second_core`, whose hand-off costs well under a microsecond
+/// while it is awake.
+const SECOND_CORE_MACS: usize = 1 << 20;
 /// Rows (or columns) each half needs at least for a split.
 const MIN_SPLIT: usize = 16;
 
@@ -49,15 +59,34 @@ impl SendPtr {
 type Operand<'a> = (&'a [f32], (usize, usize));
 
 /// `lhs (m x k) * rhs (k x n)` as a new row-major `m x n` vector; split into two halves on the
-/// thread pool from [`SPLIT_MACS`] multiply-adds up.
+/// helper thread from `SECOND_CORE_MACS` multiply-adds up, on the pool from [`SPLIT_MACS`] up.
 fn matmul(m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f32> {
-    matmul_split(m * n * k >= SPLIT_MACS, m, n, k, lhs, rhs)
+    let macs = m * n * k;
+    let split = if macs >= SPLIT_MACS {
+        Split::Pool
+    } else if macs >= SECOND_CORE_MACS {
+        Split::SecondCore
+    } else {
+        Split::No
+    };
+    matmul_split(split, m, n, k, lhs, rhs)
 }
 
-/// [`matmul`], split in two halves (when both have [`MIN_SPLIT`] rows or columns) if `split`.
+/// Whether and where the second half of a product runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    /// One call on this thread.
+    No,
+    /// On the helper thread of `second_core` (or here, if it is busy).
+    SecondCore,
+    /// On rayon's pool.
+    Pool,
+}
+
+/// [`matmul`], split in two halves (when both have [`MIN_SPLIT`] rows or columns) as `split` says.
 /// The result is written straight into a fresh allocation (not zeroed first: every element is
 /// written by gemm, which does not read the destination of a product it does not accumulate).
-fn matmul_split(split: bool, m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f32> {
+fn matmul_split(split: Split, m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f32> {
     let len = m * n;
     if len == 0 || k == 0 {
         return vec![0.0; len];
@@ -86,14 +115,18 @@ fn matmul_split(split: bool, m: usize, n: usize, k: usize, lhs: Operand, rhs: Op
             );
         }
     };
-    if !split {
+    let join = |first: &(dyn Fn() + Sync), second: &(dyn Fn() + Sync)| match split {
+        Split::Pool => drop(rayon::join(first, second)),
+        _ => drop(second_core::join(first, second)),
+    };
+    if split == Split::No {
         block(0, m, 0, n);
     } else if m >= 2 * MIN_SPLIT {
         let half = m.div_ceil(2);
-        rayon::join(|| block(0, half, 0, n), || block(half, m - half, 0, n));
+        join(&|| block(0, half, 0, n), &|| block(half, m - half, 0, n));
     } else if n >= 2 * MIN_SPLIT {
         let half = n.div_ceil(2);
-        rayon::join(|| block(0, m, 0, half), || block(0, m, half, n - half));
+        join(&|| block(0, m, 0, half), &|| block(0, m, half, n - half));
     } else {
         block(0, m, 0, n);
     }
@@ -232,12 +265,14 @@ mod tests {
         // Each output element is one dot product either way: splitting changes no bit.
         let (m, n, k) = (64, 256, 256);
         let (a, b) = (wave(m * k, 0.8), wave(k * n, 0.9));
-        let split = matmul_split(true, m, n, k, (&a, (k, 1)), (&b, (n, 1)));
-        let whole = matmul_split(false, m, n, k, (&a, (k, 1)), (&b, (n, 1)));
-        assert_eq!(split, whole);
-        // Split by columns (too few rows to split by rows).
-        let split = matmul_split(true, 8, n, k, (&a, (k, 1)), (&b, (n, 1)));
-        let whole = matmul_split(false, 8, n, k, (&a, (k, 1)), (&b, (n, 1)));
-        assert_eq!(split, whole);
+        for split in [Split::SecondCore, Split::Pool] {
+            let halves = matmul_split(split, m, n, k, (&a, (k, 1)), (&b, (n, 1)));
+            let whole = matmul_split(Split::No, m, n, k, (&a, (k, 1)), (&b, (n, 1)));
+            assert_eq!(halves, whole, "{split:?}");
+            // Split by columns (too few rows to split by rows).
+            let halves = matmul_split(split, 8, n, k, (&a, (k, 1)), (&b, (n, 1)));
+            let whole = matmul_split(Split::No, 8, n, k, (&a, (k, 1)), (&b, (n, 1)));
+            assert_eq!(halves, whole, "{split:?}");
+        }
     }
 }
