@@ -4,8 +4,8 @@
 //! over memory with a buffer of its own, all on the calling thread). For the Nature CNN's 1.7M
 //! parameters that is 8-9 ms of a 50 ms update on an AVX2 core. [`FusedAdam`] computes the same
 //! floating-point operations in the same order, element by element, in one pass that updates
-//! the parameter and both moments in place, and splits large parameters in two (up to 128k elements, on
-//! `crate::second_core`) or across the rayon pool.
+//! the parameter and both moments in place, and splits large parameters in two (64k-128k
+//! elements, the second half on `crate::second_core`'s helper thread) or across the rayon pool.
 //! Its results are bit-identical to burn's `Adam` (tested) and it keeps burn's state type, so
 //! optimizer checkpoints are unchanged. On other devices, other dtypes or with AMSGrad/weight
 //! decay, it hands the step to burn's `Adam`.
@@ -20,8 +20,10 @@ use rayon::prelude::*;
 /// of these is not: a pool hand-off costs more than it saves).
 const CHUNK: usize = 1 << 16;
 /// Elements from which a parameter too small for the pool is updated in two halves, the second
-/// on `second_core`'s helper thread (an MLP 256-256's hidden weight).
-const SECOND_CORE_ELEMENTS: usize = 1 << 14;
+/// on `second_core`'s helper thread: an MLP 256-256's hidden weight, but none of the Nature
+/// CNN's convolution weights (its update keeps rayon's threads busy, and a spinning helper
+/// would compete with them).
+const SECOND_CORE_ELEMENTS: usize = 1 << 16;
 
 /// Adam (Kingma & Ba, 2015) with burn's update rule and state; see the module docs.
 #[derive(Clone)]

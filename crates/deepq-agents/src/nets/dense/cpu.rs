@@ -2,12 +2,16 @@
 //! (`x: [batch, d_in]`, `W: [d_in, d_out]` as burn's `Linear` stores it, `b: [d_out]`), and its
 //! backward pass (weight, bias and, only when asked for, input gradients).
 //!
-//! Every product is one `gemm` call. A product of at least 2^20 multiply-adds
-//! (`SECOND_CORE_MACS`, about 30 microseconds of one core) is split into two halves of its output
-//! (rows, or columns for few-row inputs such as an action's forward pass): below 2^25
-//! (`SPLIT_MACS`: every MLP product here, but not the Nature CNN's 3136 x 512 layer) the second
-//! half is offered to `second_core`'s helper thread, from there up it
-//! goes to rayon's pool, which the conv layers around such a product keep awake anyway.
+//! Every product is one `gemm` call, split into two halves of its output (rows, or columns for
+//! few-row inputs such as an action's forward pass) when it is large enough:
+//! - a layer of an MLP-sized batch (`batch >= 32`, `d_in <= 1024`: the RL-Zoo, CleanRL and
+//!   LunarLander networks) splits its products from 2^20 multiply-adds (`SECOND_CORE_MACS`,
+//!   about 30 microseconds of one core) and hands the second half to `second_core`'s helper
+//!   thread, below 2^25 (`HELPER_MAX_MACS`), else to rayon's pool;
+//! - any other layer (a convolutional network's first fully connected layer, an action's
+//!   forward pass) splits from 192^3 (`SPLIT_MACS`) on rayon's pool, whose threads the conv
+//!   layers keep awake; it never wakes the helper, whose spinning would compete with them.
+//!
 //! How a product is split depends on its shape alone, never on the number of threads or on who
 //! runs a half, and each output element is one dot product summed in the same order either way
 //! (tested bit for bit), so results are reproducible.
@@ -15,17 +19,22 @@
 use super::super::flex_kernels::gemm_f32;
 use crate::second_core;
 
-/// Multiply-adds from which a product's halves go to rayon's pool (the Nature CNN's first fully
-/// connected layer, 51M at batch 32), whose threads the convolutions keep awake. Smaller
-/// products use the helper thread: a rayon hand-off from the training loop's thread (not a
-/// pool thread) costs tens of microseconds, and the RL-Zoo CartPole training (64 x 256 x 256
-/// products) took 1.2x as long with rayon splits from 2^19; with the helper its update takes
-/// 0.69x the time of one thread (BENCHMARKS.md).
-const SPLIT_MACS: usize = 1 << 25;
-/// Multiply-adds from which a product is split at all; below [`SPLIT_MACS`] the second half
-/// runs on the helper thread of `second_core`, whose hand-off costs well under a microsecond
-/// while it is awake.
+/// Multiply-adds from which a product that may not use the helper thread is split on rayon's
+/// pool: burn's own threshold for a parallel matmul. Below it (about 0.1 ms of one core) a
+/// rayon hand-off from the training loop's thread (not a pool thread) costs more than it saves:
+/// the RL-Zoo CartPole training (64 x 256 x 256 products) took 1.2x as long with rayon splits
+/// from 2^19.
+const SPLIT_MACS: usize = 192 * 192 * 192;
+/// Multiply-adds from which a product of an MLP-sized layer is split, its second half on the
+/// helper thread of `second_core`, whose hand-off costs well under a microsecond while it is
+/// awake: the RL-Zoo MLP update takes 0.69x the time of one thread (BENCHMARKS.md).
 const SECOND_CORE_MACS: usize = 1 << 20;
+/// Multiply-adds from which such a product goes to rayon's pool instead.
+const HELPER_MAX_MACS: usize = 1 << 25;
+/// Whether a layer's products may use the helper thread: a batch of at least this many rows...
+const HELPER_MIN_BATCH: usize = 32;
+/// ...and at most this many input features (a convolutional trunk's output is wider).
+const HELPER_MAX_D_IN: usize = 1024;
 /// Rows (or columns) each half needs at least for a split.
 const MIN_SPLIT: usize = 16;
 
@@ -58,18 +67,22 @@ impl SendPtr {
 /// One operand of a product: elements and (row, column) strides.
 type Operand<'a> = (&'a [f32], (usize, usize));
 
-/// `lhs (m x k) * rhs (k x n)` as a new row-major `m x n` vector; split into two halves on the
-/// helper thread from `SECOND_CORE_MACS` multiply-adds up, on the pool from [`SPLIT_MACS`] up.
-fn matmul(m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f32> {
+/// `lhs (m x k) * rhs (k x n)` as a new row-major `m x n` vector, split as the module docs say
+/// (`helper`: the layer may use the helper thread).
+fn matmul(helper: bool, m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f32> {
     let macs = m * n * k;
-    let split = if macs >= SPLIT_MACS {
-        Split::Pool
-    } else if macs >= SECOND_CORE_MACS {
-        Split::SecondCore
-    } else {
-        Split::No
+    let split = match helper {
+        true if macs >= HELPER_MAX_MACS => Split::Pool,
+        true if macs >= SECOND_CORE_MACS => Split::SecondCore,
+        false if macs >= SPLIT_MACS => Split::Pool,
+        _ => Split::No,
     };
     matmul_split(split, m, n, k, lhs, rhs)
+}
+
+/// Whether a layer's products may use the helper thread (see the module docs).
+fn helper_layer(g: &DenseGeom) -> bool {
+    g.batch >= HELPER_MIN_BATCH && g.d_in <= HELPER_MAX_D_IN
 }
 
 /// Whether and where the second half of a product runs.
@@ -141,7 +154,7 @@ pub fn forward(g: &DenseGeom, x: &[f32], weight: &[f32], bias: &[f32], relu: boo
     assert_eq!(x.len(), batch * d_in, "input size");
     assert_eq!(weight.len(), d_in * d_out, "weight size");
     assert_eq!(bias.len(), d_out, "bias size");
-    let mut y = matmul(batch, d_out, d_in, (x, (d_in, 1)), (weight, (d_out, 1)));
+    let mut y = matmul(helper_layer(g), batch, d_out, d_in, (x, (d_in, 1)), (weight, (d_out, 1)));
     for row in y.chunks_exact_mut(d_out.max(1)) {
         for (v, &b) in row.iter_mut().zip(bias) {
             let z = *v + b;
@@ -179,10 +192,10 @@ pub fn backward(g: &DenseGeom, x: &[f32], weight: &[f32], y: Option<&[f32]>, dy:
         }
     }
     // dW (d_in x d_out) = x^T (d_in x batch) * dz (batch x d_out).
-    let dw = matmul(d_in, d_out, batch, (x, (1, d_in)), (dz, (d_out, 1)));
+    let dw = matmul(helper_layer(g), d_in, d_out, batch, (x, (1, d_in)), (dz, (d_out, 1)));
     let dx = want_x.then(|| {
         // dx (batch x d_in) = dz (batch x d_out) * W^T (d_out x d_in).
-        matmul(batch, d_in, d_out, (dz, (d_out, 1)), (weight, (1, d_out)))
+        matmul(helper_layer(g), batch, d_in, d_out, (dz, (d_out, 1)), (weight, (1, d_out)))
     });
     Grads { x: dx, weight: dw, bias }
 }
@@ -258,6 +271,16 @@ mod tests {
             }
             assert!(backward(&g, &x, &w, None, &dy, false).x.is_none());
         }
+    }
+
+    #[test]
+    fn only_mlp_sized_layers_use_the_helper_thread() {
+        // RL-Zoo's and LunarLander's hidden layers do; the Nature CNN's first fully connected
+        // layer (behind rayon's convolutions) and a single action's forward pass do not.
+        assert!(helper_layer(&DenseGeom { batch: 64, d_in: 256, d_out: 256 }));
+        assert!(helper_layer(&DenseGeom { batch: 128, d_in: 120, d_out: 84 }));
+        assert!(!helper_layer(&DenseGeom { batch: 32, d_in: 3136, d_out: 512 }));
+        assert!(!helper_layer(&DenseGeom { batch: 1, d_in: 256, d_out: 256 }));
     }
 
     #[test]
