@@ -268,5 +268,6 @@ mod tests {
         assert!(matches!(load(&dir.join("nope.safetensors")), Err(CheckpointError::Missing(_))));
         save(&path, &t, &m).unwrap();
         assert_eq!(load(&path).unwrap().tensors.len(), 2);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

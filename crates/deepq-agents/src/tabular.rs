@@ -357,5 +357,6 @@ mod tests {
         let ck = crate::checkpoint::load(&path).unwrap();
         assert_eq!(q_table_from(&ck, &path).unwrap(), q);
         assert_eq!(ck.metadata["deepq.kind"], "tabular_q");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -655,6 +655,7 @@ mod tests {
         std::fs::write(&path, "algo = [").unwrap();
         let e = resolve(path.to_str().unwrap(), &[], None).unwrap_err().to_string();
         assert!(e.contains("not valid TOML"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     fn set(preset: &str, overrides: &[&str]) -> Result<RunConfig> {
