@@ -60,6 +60,8 @@ pub enum SeriesStyle {
     Points,
     /// A dashed grey line (a reference such as `x = y`).
     Reference,
+    /// Large opaque dots, no line (a few published reference points).
+    Marks,
 }
 
 /// One named series of [`plot_chart`].
@@ -71,7 +73,7 @@ pub struct Series<'a> {
     pub points: &'a [(f64, f64)],
     /// Index into matplotlib's colour cycle (ignored by [`SeriesStyle::Reference`]).
     pub color: usize,
-    /// Line, thin line, dots or dashed reference line.
+    /// Line, thin line, dots, dashed reference line or reference marks.
     pub style: SeriesStyle,
 }
 
@@ -94,6 +96,7 @@ pub fn plot_chart(
                 SeriesStyle::ThinLine => (base.mix(0.6), 1),
                 SeriesStyle::Points => (base.mix(0.45), 3),
                 SeriesStyle::Reference => (PALETTE[7].to_rgba(), 1),
+                SeriesStyle::Marks => (base.to_rgba(), 5),
             };
             Line { name: s.name, points: s.points.to_vec(), color, width, style: s.style }
         })
@@ -431,7 +434,7 @@ fn draw_chart(root: &Root<'_>, title: &str, x_label: &str, y_label: &str, lines:
         let legend_style = line.color.stroke_width(s.px(f64::from(line.width.max(2))));
         let seg = s.fpx(24.0) as i32;
         let anno = match line.style {
-            SeriesStyle::Points => {
+            SeriesStyle::Points | SeriesStyle::Marks => {
                 let radius = s.px(f64::from(line.width));
                 let fill = line.color.filled();
                 chart.draw_series(pts.map(|p| Circle::new(p, radius, fill))).map_err(plot_err)?
@@ -446,8 +449,8 @@ fn draw_chart(root: &Root<'_>, title: &str, x_label: &str, y_label: &str, lines:
         };
         if !line.name.is_empty() {
             any_named = true;
-            if line.style == SeriesStyle::Points {
-                let (radius, fill) = (s.px(4.0), line.color.filled());
+            if matches!(line.style, SeriesStyle::Points | SeriesStyle::Marks) {
+                let (radius, fill) = (s.px(f64::from(line.width.max(4))), line.color.filled());
                 anno.label(line.name).legend(move |(x, y)| Circle::new((x + seg / 2, y), radius, fill));
             } else {
                 anno.label(line.name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + seg, y)], legend_style));

@@ -229,5 +229,22 @@ fn curves_draws_runs_against_steps_and_training_time() {
     assert_user_error(&deepq(&["curves", r, "--x", "wall", "--out", p]), "--x must be");
     assert_user_error(&deepq(&["curves", r, "--y", "score", "--out", p]), "no column 'score'");
     assert_user_error(&deepq(&["curves", "/nonexistent/run", "--out", p]), "cannot read");
+
+    // Reference points: drawn beside the run (a different picture), their x column checked
+    // against --x, their numbers parsed.
+    let reference = dir.join("book.csv");
+    std::fs::write(&reference, "step,the book\n500,10\n2500,150\n").unwrap();
+    let with = dir.join("with.png");
+    let out = deepq(&["curves", r, "--reference", reference.to_str().unwrap(), "--out", with.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let plain = std::fs::read(dir.join("step.png")).unwrap();
+    assert_ne!(std::fs::read(&with).unwrap(), plain, "the reference points are drawn");
+    let q = reference.to_str().unwrap();
+    assert_user_error(&deepq(&["curves", r, "--x", "time", "--reference", q, "--out", p]), "needs 'hours'");
+    std::fs::write(&reference, "step,the book\n500,ten\n").unwrap();
+    assert_user_error(&deepq(&["curves", r, "--reference", q, "--out", p]), "line 2: expected two numbers");
+    std::fs::write(&reference, "hours,the book\n0.5,10\n").unwrap();
+    let out = deepq(&["curves", r, "--x", "time", "--reference", q, "--out", p]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }

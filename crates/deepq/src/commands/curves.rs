@@ -2,6 +2,7 @@
 //! or training time (seeds side by side, a run against a reference curve).
 
 use anyhow::{bail, Context, Result};
+use deepq_log::{Series, SeriesStyle};
 use std::path::{Path, PathBuf};
 
 /// What `deepq curves` was asked to do (also its command-line arguments).
@@ -26,6 +27,11 @@ pub struct CurvesArgs {
     /// Chart title (default: what is plotted).
     #[arg(long)]
     pub title: Option<String>,
+    /// Reference points to mark beside the runs (repeatable), such as a book's published
+    /// numbers: a CSV whose header names its two columns, `step` (or `hours` with `--x time`)
+    /// and the legend label, e.g. `step,the book's run`, then one `x,y` point per line.
+    #[arg(long)]
+    pub reference: Vec<PathBuf>,
 }
 
 /// One run's rows: env step, training seconds (if known) and the chosen column.
@@ -72,10 +78,21 @@ pub fn run(args: CurvesArgs) -> Result<()> {
         }
         series.push((c.label.clone(), points));
     }
-    let named: Vec<(&str, &[(f64, f64)])> = series.iter().map(|(n, p)| (n.as_str(), p.as_slice())).collect();
+    let references = args.reference.iter().map(|r| load_reference(r, by_time, div)).collect::<Result<Vec<_>>>()?;
+    let mut chart: Vec<Series<'_>> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (name, points))| Series { name, points, color: i, style: SeriesStyle::Line })
+        .collect();
+    chart.extend(references.iter().enumerate().map(|(i, (name, points))| Series {
+        name,
+        points,
+        color: series.len() + i,
+        style: SeriesStyle::Marks,
+    }));
     let x_label = if by_time { format!("training time ({unit})") } else { "env steps".to_string() };
     let title = args.title.clone().unwrap_or_else(|| format!("{y}, mean of the last {}", args.window));
-    deepq_log::plot_series(&args.out, &title, &x_label, &y, &named)
+    deepq_log::plot_chart(&args.out, deepq_log::DEFAULT_PLOT_SIZE, &title, &x_label, &y, &chart)
         .with_context(|| format!("cannot write '{}'", args.out.display()))?;
     eprintln!("deepq: wrote {}", args.out.display());
     Ok(())
@@ -117,4 +134,56 @@ fn load(run: &Path, y: &str) -> Result<RunCurve> {
     }
     let label = run.file_name().map_or_else(|| run.display().to_string(), |n| n.to_string_lossy().into_owned());
     Ok(RunCurve { label, points })
+}
+
+/// Reads a reference curve (see [`CurvesArgs::reference`]): its legend label and points, the
+/// x values in the chart's unit (`hours` are divided down to it with `div`, seconds per unit).
+fn load_reference(path: &Path, by_time: bool, div: f64) -> Result<(String, Vec<(f64, f64)>)> {
+    let text = read(path)?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header = lines.next().unwrap_or("");
+    let Some((x_name, label)) = header.split_once(',') else {
+        bail!("reference '{}': the first line must name the two columns, e.g. `step,Book`", path.display());
+    };
+    let scale = match (x_name.trim(), by_time) {
+        ("step", false) => 1.0,
+        ("hours", true) => 3600.0 / div,
+        (x, _) => {
+            let want = if by_time { "hours" } else { "step" };
+            bail!("reference '{}': its first column is '{x}', the chart needs '{want}' (see --x)", path.display())
+        }
+    };
+    let mut points = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let parsed = line
+            .split_once(',')
+            .and_then(|(x, y)| Some((x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?)));
+        let Some((x, y)) = parsed.filter(|(x, y)| x.is_finite() && y.is_finite()) else {
+            bail!("reference '{}', line {}: expected two numbers `x,y`, got '{line}'", path.display(), i + 2);
+        };
+        points.push((x * scale, y));
+    }
+    if points.is_empty() {
+        bail!("reference '{}' has no points", path.display());
+    }
+    Ok((label.trim().to_string(), points))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::load_reference;
+
+    #[test]
+    fn reference_hours_are_scaled_to_the_charts_time_unit() {
+        let path = std::env::temp_dir().join(format!("deepq-reference-{}.csv", std::process::id()));
+        std::fs::write(&path, "hours,book\n0.5,-20\n2,19.5\n").unwrap();
+        // A chart in minutes (60 s per unit): 0.5 h is 30 minutes.
+        let (label, points) = load_reference(&path, true, 60.0).unwrap();
+        assert_eq!(label, "book");
+        assert_eq!(points, vec![(30.0, -20.0), (120.0, 19.5)]);
+        assert!(load_reference(&path, false, 1.0).is_err(), "hours on a chart against env steps");
+        std::fs::write(&path, "step,book\n").unwrap();
+        assert!(load_reference(&path, false, 1.0).unwrap_err().to_string().contains("no points"));
+        let _ = std::fs::remove_file(&path);
+    }
 }
