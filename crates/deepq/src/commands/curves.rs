@@ -140,8 +140,9 @@ fn load(run: &Path, y: &str) -> Result<RunCurve> {
 /// x values in the chart's unit (`hours` are divided down to it with `div`, seconds per unit).
 fn load_reference(path: &Path, by_time: bool, div: f64) -> Result<(String, Vec<(f64, f64)>)> {
     let text = read(path)?;
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header = lines.next().unwrap_or("");
+    // (line number, text) of the non-blank lines, so errors name the file's own line numbers.
+    let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty());
+    let header = lines.next().map_or("", |(_, l)| l);
     let Some((x_name, label)) = header.split_once(',') else {
         bail!("reference '{}': the first line must name the two columns, e.g. `step,Book`", path.display());
     };
@@ -154,12 +155,12 @@ fn load_reference(path: &Path, by_time: bool, div: f64) -> Result<(String, Vec<(
         }
     };
     let mut points = Vec::new();
-    for (i, line) in lines.enumerate() {
+    for (number, line) in lines {
         let parsed = line
             .split_once(',')
             .and_then(|(x, y)| Some((x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?)));
         let Some((x, y)) = parsed.filter(|(x, y)| x.is_finite() && y.is_finite()) else {
-            bail!("reference '{}', line {}: expected two numbers `x,y`, got '{line}'", path.display(), i + 2);
+            bail!("reference '{}', line {}: expected two numbers `x,y`, got '{line}'", path.display(), number);
         };
         points.push((x * scale, y));
     }
@@ -184,6 +185,8 @@ mod tests {
         assert!(load_reference(&path, false, 1.0).is_err(), "hours on a chart against env steps");
         std::fs::write(&path, "step,book\n").unwrap();
         assert!(load_reference(&path, false, 1.0).unwrap_err().to_string().contains("no points"));
+        std::fs::write(&path, "step only\n1,2\n").unwrap();
+        assert!(load_reference(&path, false, 1.0).unwrap_err().to_string().contains("must name the two columns"));
         let _ = std::fs::remove_file(&path);
     }
 }
