@@ -1,6 +1,8 @@
 //! How a training loop reports progress: the CLI implements [`Observer`] to write CSV,
 //! TensorBoard and the progress bar; tests use [`NullObserver`] or [`RecordingObserver`].
 
+use crate::policy::EvalResult;
+
 /// One finished training episode.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EpisodeRecord {
@@ -53,6 +55,9 @@ pub trait Observer {
     fn on_episode(&mut self, _rec: &EpisodeRecord) {}
     /// Called for scalars that are not per-episode (periodic evaluations, test rewards).
     fn on_scalar(&mut self, _tag: &str, _value: f64, _step: u64) {}
+    /// Called after each periodic evaluation at env step `step`, with every episode it played
+    /// (confirmation episodes included): `eval.mean` is the score the run kept.
+    fn on_evaluation(&mut self, _step: u64, _eval: &EvalResult) {}
     /// Called every few hundred env steps so a progress bar can move.
     fn on_progress(&mut self, _info: &ProgressInfo) {}
     /// Polled by the loop: `true` asks it to stop cleanly (Ctrl-C).
@@ -75,6 +80,8 @@ pub struct RecordingObserver {
     pub episodes: Vec<EpisodeRecord>,
     /// Every `(tag, value, step)` scalar.
     pub scalars: Vec<(String, f64, u64)>,
+    /// Every periodic evaluation, with its env step.
+    pub evaluations: Vec<(u64, EvalResult)>,
 }
 
 impl Observer for RecordingObserver {
@@ -86,5 +93,8 @@ impl Observer for RecordingObserver {
     }
     fn on_scalar(&mut self, tag: &str, value: f64, step: u64) {
         self.scalars.push((tag.to_string(), value, step));
+    }
+    fn on_evaluation(&mut self, step: u64, eval: &EvalResult) {
+        self.evaluations.push((step, eval.clone()));
     }
 }

@@ -354,6 +354,34 @@ pub fn evaluate_with(
     evaluate_observed(env, policy, episodes, seed, opts, &mut |_| {})
 }
 
+impl EvalResult {
+    /// This evaluation and `more` (played after it, from its own seed) as one: every episode's
+    /// return, the statistics over all of them, this one's seed.
+    pub fn pooled(&self, more: &EvalResult) -> EvalResult {
+        let mut returns = self.returns.clone();
+        returns.extend_from_slice(&more.returns);
+        let (mean, std, min, max) = stats(&returns);
+        let n = self.episodes + more.episodes;
+        let mean_length = if n == 0 {
+            f64::NAN
+        } else {
+            (self.mean_length * self.episodes as f64 + more.mean_length * more.episodes as f64) / n as f64
+        };
+        EvalResult {
+            episodes: returns.len(),
+            mean,
+            std,
+            min,
+            max,
+            mean_length,
+            seed: self.seed,
+            returns,
+            capped: self.capped + more.capped,
+            interrupted: self.interrupted || more.interrupted,
+        }
+    }
+}
+
 /// [`evaluate_with`] that shows `on_step` the env after each reset and each step of the
 /// scored episodes (to record exactly the games that are scored).
 pub fn evaluate_observed(

@@ -1,9 +1,11 @@
 //! [`RunLogger`]: the [`Observer`] that turns a training loop's events into the run directory's
-//! `metrics.csv`, TensorBoard events and PNG plots, and drives the progress display.
+//! `metrics.csv`, `times.csv`, `evaluations.csv`, TensorBoard events and PNG plots, and drives
+//! the progress display.
 
 use crate::progress::{Progress, ProgressMode};
 use anyhow::{Context, Result};
 use deepq_agents::observer::{EpisodeRecord, Observer, ProgressInfo};
+use deepq_agents::policy::EvalResult;
 use deepq_log::{plot_returns, plot_series, CsvLogger, TensorBoardWriter};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,9 @@ pub struct RunLogger {
     csv: Option<CsvLogger>,
     /// `times.csv`: when each episode ended, in seconds of training (summed over sessions).
     times: Option<CsvLogger>,
+    /// `evaluations.csv`: one row per periodic evaluation (opened at the first one, or at the
+    /// start of a resumed run that has the file).
+    evaluations: Option<CsvLogger>,
     /// Training seconds of the sessions before this one (a resumed run).
     time_offset: f64,
     /// `(training seconds, score)` of every episode with a headline score, for the time plot.
@@ -60,6 +65,7 @@ impl RunLogger {
             dir: dir.to_path_buf(),
             csv: None,
             times: None,
+            evaluations: None,
             time_offset: 0.0,
             timed_scores: Vec::new(),
             tb: None,
@@ -209,6 +215,9 @@ impl RunLogger {
         if let Some(Err(e)) = self.times.as_mut().map(|t| t.flush()) {
             self.note_error("cannot write times.csv", e);
         }
+        if let Some(Err(e)) = self.evaluations.as_mut().map(|t| t.flush()) {
+            self.note_error("cannot write evaluations.csv", e);
+        }
         if let Some(Err(e)) = self.tb.as_mut().map(|tb| tb.flush()) {
             self.note_error("cannot write TensorBoard events", e);
         }
@@ -255,6 +264,20 @@ impl RunLogger {
         plot_series(path, &title, &format!("training time ({unit})"), what, &[("mean of 100", &points)])
     }
 
+    /// Opens `evaluations.csv`: continued after a resume (rows after the checkpoint dropped),
+    /// else created.
+    fn open_evaluations(&mut self) {
+        let path = self.dir.join("evaluations.csv");
+        let opened = match self.resume_step {
+            None => CsvLogger::create(&path, &EVALUATION_COLUMNS),
+            Some(step) => CsvLogger::resume(&path, &EVALUATION_COLUMNS, step as f64),
+        };
+        match opened {
+            Ok(csv) => self.evaluations = Some(csv),
+            Err(e) => self.note_error("cannot open evaluations.csv", e),
+        }
+    }
+
     /// Opens `times.csv` (continued after a resume: its kept rows give the earlier sessions' time).
     fn open_times(&mut self) {
         let path = self.dir.join("times.csv");
@@ -283,6 +306,11 @@ impl RunLogger {
         }
     }
 }
+
+/// The columns of `evaluations.csv`: env step, seconds of training, then the evaluation's
+/// mean, population standard deviation, lowest and highest return, episodes played and
+/// episodes cut at the step cap.
+const EVALUATION_COLUMNS: [&str; 8] = ["step", "seconds", "mean", "std", "min", "max", "episodes", "capped"];
 
 /// A file operation held back until training begins.
 enum Deferred {
@@ -369,6 +397,10 @@ impl Observer for RunLogger {
             self.reload_history(&path);
         }
         self.open_times();
+        // A resumed run continues the file; a run restarted in place (`--force`) starts it anew.
+        if self.dir.join("evaluations.csv").exists() {
+            self.open_evaluations();
+        }
     }
 
     fn on_episode(&mut self, rec: &EpisodeRecord) {
@@ -439,6 +471,18 @@ impl Observer for RunLogger {
         self.other_scalars.entry(tag.to_string()).or_default().push((step as f64, value));
     }
 
+    fn on_evaluation(&mut self, step: u64, eval: &EvalResult) {
+        if self.evaluations.is_none() && self.error.is_none() {
+            self.open_evaluations();
+        }
+        let seconds = self.time_offset + self.progress.elapsed_secs();
+        let row =
+            [step as f64, seconds, eval.mean, eval.std, eval.min, eval.max, eval.episodes as f64, eval.capped as f64];
+        if let Some(Err(e)) = self.evaluations.as_mut().map(|csv| csv.row(&row)) {
+            self.note_error("cannot write evaluations.csv", e);
+        }
+    }
+
     fn on_progress(&mut self, info: &ProgressInfo) {
         self.progress.update(info);
     }
@@ -488,6 +532,58 @@ mod tests {
         let second = rows(&dir);
         assert_eq!(second.iter().map(|r| r[0]).collect::<Vec<_>>(), [10.0, 20.0, 40.0]);
         assert!(second[2][2] >= kept, "{second:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn evaluation(mean: f64, episodes: usize) -> EvalResult {
+        EvalResult {
+            episodes,
+            mean,
+            std: 0.5,
+            min: mean - 1.0,
+            max: mean + 1.0,
+            mean_length: 10.0,
+            seed: 0,
+            returns: vec![mean; episodes],
+            capped: 0,
+            interrupted: false,
+        }
+    }
+
+    #[test]
+    fn evaluations_are_written_and_continue_across_a_resume() {
+        let dir = std::env::temp_dir().join(format!("deepq-logger-evals-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("plots")).unwrap();
+        let flag = Arc::new(AtomicBool::new(false));
+        let mut logger = RunLogger::create(&dir, ProgressMode::Quiet, flag.clone(), None).unwrap();
+        logger.begin(&[], 100);
+        assert!(!dir.join("evaluations.csv").exists(), "no file before the first evaluation");
+        for (step, mean) in [(10, 1.0), (20, 2.5), (30, 4.0)] {
+            logger.on_evaluation(step, &evaluation(mean, 5));
+        }
+        logger.finish().unwrap();
+        let rows = |dir: &Path| -> Vec<Vec<f64>> {
+            let text = std::fs::read_to_string(dir.join("evaluations.csv")).unwrap();
+            assert_eq!(text.lines().next(), Some("step,seconds,mean,std,min,max,episodes,capped"));
+            text.lines().skip(1).map(|l| l.split(',').map(|c| c.parse().unwrap()).collect()).collect()
+        };
+        let first = rows(&dir);
+        assert_eq!(first.len(), 3);
+        assert_eq!(first[1][0], 20.0);
+        assert_eq!(first[1][2..], [2.5, 0.5, 1.5, 3.5, 5.0, 0.0]);
+        // Resumed from step 20: the evaluation at 30 belongs to the abandoned stretch.
+        let mut logger = RunLogger::create(&dir, ProgressMode::Quiet, flag.clone(), Some(20)).unwrap();
+        logger.begin(&[], 100);
+        logger.on_evaluation(40, &evaluation(7.0, 5));
+        logger.finish().unwrap();
+        let second = rows(&dir);
+        assert_eq!(second.iter().map(|r| r[0]).collect::<Vec<_>>(), [10.0, 20.0, 40.0]);
+        // A run restarted from scratch in the same directory starts the file anew.
+        let mut logger = RunLogger::create(&dir, ProgressMode::Quiet, flag, None).unwrap();
+        logger.begin(&[], 100);
+        logger.finish().unwrap();
+        assert!(rows(&dir).is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -230,6 +230,22 @@ fn curves_draws_runs_against_steps_and_training_time() {
     assert_user_error(&deepq(&["curves", r, "--y", "score", "--out", p]), "no column 'score'");
     assert_user_error(&deepq(&["curves", "/nonexistent/run", "--out", p]), "cannot read");
 
+    // The periodic evaluations (every 1,000 steps, 10 episodes): one row each, plotted as they are.
+    let evals = std::fs::read_to_string(run.join("evaluations.csv")).unwrap();
+    let rows: Vec<&str> = evals.lines().collect();
+    assert_eq!(rows[0], "step,seconds,mean,std,min,max,episodes,capped");
+    assert!(rows.len() >= 2, "{evals}");
+    assert!(rows[1].starts_with("1000,"), "{evals}");
+    assert!(rows[1..].iter().all(|r| r.split(',').nth(6) == Some("10")), "{evals}");
+    for x in ["step", "time"] {
+        let png = dir.join(format!("eval-{x}.png"));
+        let out = deepq(&["curves", r, "--y", "eval", "--x", x, "--out", png.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(std::fs::metadata(&png).unwrap().len() > 1000);
+    }
+    std::fs::remove_file(run.join("evaluations.csv")).unwrap();
+    assert_user_error(&deepq(&["curves", r, "--y", "eval", "--out", p]), "eval_every");
+
     // Reference points: drawn beside the run (a different picture), their x column checked
     // against --x, their numbers parsed.
     let reference = dir.join("book.csv");

@@ -76,15 +76,6 @@ impl ControlConfig {
     }
 }
 
-/// The mean over several groups of episodes, each given as (mean, episodes).
-fn pooled_mean(groups: &[(f64, usize)]) -> f64 {
-    let n: usize = groups.iter().map(|g| g.1).sum();
-    if n == 0 {
-        return f64::NAN;
-    }
-    groups.iter().filter(|g| g.1 > 0).map(|&(m, k)| m * k as f64).sum::<f64>() / n as f64
-}
-
 /// What a run is: its env, length, seed and where its files go.
 pub struct RunSpec<'a> {
     /// Environment id.
@@ -312,17 +303,18 @@ impl<'a> RunControl<'a> {
             let env = self.eval_env.as_mut().expect("an eval env when eval_every > 0");
             let (episodes, seed, opts) = (self.cfg.eval_episodes, self.state.eval_seed, self.spec.eval_options);
             let mut policy = trainee.greedy_policy();
-            let r = evaluate_with(env.as_mut(), policy.as_mut(), episodes, seed, &opts)?;
+            let mut r = evaluate_with(env.as_mut(), policy.as_mut(), episodes, seed, &opts)?;
             self.state.eval_seed += episodes as u64;
-            let mut score = r.mean;
             let extra = self.cfg.eval_confirm_episodes;
-            if extra > 0 && self.cfg.eval_bound.is_some_and(|b| score >= b) {
+            if extra > 0 && self.cfg.eval_bound.is_some_and(|b| r.mean >= b) {
                 let c = evaluate_with(env.as_mut(), policy.as_mut(), extra, self.state.eval_seed, &opts)?;
                 self.state.eval_seed += extra as u64;
-                score = pooled_mean(&[(r.mean, r.episodes), (c.mean, c.episodes)]);
+                r = r.pooled(&c);
             }
             drop(policy);
+            let score = r.mean;
             self.observer.on_scalar("eval/mean_return", score, step);
+            self.observer.on_evaluation(step, &r);
             if self.state.best_score.is_none_or(|b| score > b) {
                 self.new_best(score, step, trainee)?;
             }

@@ -634,10 +634,14 @@ fn an_evaluation_that_reaches_the_bound_is_confirmed_on_more_episodes() {
     let kwargs = EnvKwargs::default();
     let mut cfg = DqnConfig { learning_starts: 1_000_000, ..DqnConfig::default() };
     cfg.run.eval_every = 200;
+    let last_evaluation = std::cell::RefCell::new(None);
     let eval_scores = |cfg: &DqnConfig| {
         let mut obs = RecordingObserver::default();
         let out = train(&run_on("CartPole-v1", &kwargs, cfg, 1000, 3), &mut obs).unwrap();
         let scores: Vec<f64> = obs.scalars.iter().filter(|s| s.0 == "eval/mean_return").map(|s| s.1).collect();
+        let reported: Vec<f64> = obs.evaluations.iter().map(|e| e.1.mean).collect();
+        assert_eq!(scores, reported, "every evaluation reaches the observer, with the score the run kept");
+        last_evaluation.replace(obs.evaluations.pop());
         (scores, out)
     };
     cfg.run.eval_episodes = 6;
@@ -650,6 +654,9 @@ fn an_evaluation_that_reaches_the_bound_is_confirmed_on_more_episodes() {
     cfg.run.eval_confirm_episodes = 5;
     let (confirmed, out) = eval_scores(&cfg);
     assert_eq!(confirmed, vec![six[0]], "scored on the first episode and 5 more, as a 6-episode evaluation");
+    let (step, pooled) = last_evaluation.borrow_mut().take().unwrap();
+    assert_eq!((step, pooled.episodes, pooled.returns.len()), (200, 6, 6));
+    assert_eq!(pooled.min, pooled.returns.iter().copied().fold(f64::INFINITY, f64::min));
     assert_eq!(out.solved_at_step, Some(200));
     // Evaluations below the bound are not extended: the same one-episode scores with and
     // without confirmation.

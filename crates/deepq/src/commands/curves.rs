@@ -12,15 +12,17 @@ pub struct CurvesArgs {
     #[arg(required = true)]
     pub runs: Vec<PathBuf>,
     /// The metrics.csv column to plot (default: `game_return` when the runs have it, the
-    /// whole-game score of Atari runs, else `return`).
+    /// whole-game score of Atari runs, else `return`), or `eval`: the periodic evaluations'
+    /// mean scores from evaluations.csv.
     #[arg(long)]
     pub y: Option<String>,
     /// Horizontal axis: `step` (env steps) or `time` (training time, from times.csv).
     #[arg(long, default_value = "step")]
     pub x: String,
-    /// Episodes in the moving mean.
-    #[arg(long, default_value_t = 100)]
-    pub window: usize,
+    /// Points in the moving mean (default: 100 episodes; with `--y eval`, 1: each evaluation
+    /// as it is).
+    #[arg(long)]
+    pub window: Option<usize>,
     /// The PNG to write.
     #[arg(long)]
     pub out: PathBuf,
@@ -45,9 +47,6 @@ pub fn run(args: CurvesArgs) -> Result<()> {
     if args.x != "step" && args.x != "time" {
         bail!("--x must be `step` or `time`, got '{}'", args.x);
     }
-    if args.window == 0 || args.window > 1_000_000 {
-        bail!("--window must be between 1 and 1000000, got {}", args.window);
-    }
     let y = match &args.y {
         Some(y) => y.clone(),
         None if args.runs.iter().all(|r| header(r).is_ok_and(|h| h.iter().any(|c| c == "game_return"))) => {
@@ -55,7 +54,13 @@ pub fn run(args: CurvesArgs) -> Result<()> {
         }
         None => "return".into(),
     };
-    let curves = args.runs.iter().map(|r| load(r, &y)).collect::<Result<Vec<_>>>()?;
+    let evals = y == EVAL;
+    let window = args.window.unwrap_or(if evals { 1 } else { 100 });
+    if window == 0 || window > 1_000_000 {
+        bail!("--window must be between 1 and 1000000, got {window}");
+    }
+    let curves =
+        args.runs.iter().map(|r| if evals { load_evaluations(r) } else { load(r, &y) }).collect::<Result<Vec<_>>>()?;
     let by_time = args.x == "time";
     let longest = curves.iter().flat_map(|c| c.points.iter().filter_map(|p| p.1)).fold(0.0, f64::max);
     let (unit, div) = match longest {
@@ -66,7 +71,7 @@ pub fn run(args: CurvesArgs) -> Result<()> {
     let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for c in &curves {
         let values: Vec<f64> = c.points.iter().map(|p| p.2).collect();
-        let mean = deepq_log::moving_mean(&values, args.window);
+        let mean = deepq_log::moving_mean(&values, window);
         let points: Vec<(f64, f64)> = c
             .points
             .iter()
@@ -74,7 +79,8 @@ pub fn run(args: CurvesArgs) -> Result<()> {
             .filter_map(|(p, m)| if by_time { p.1.map(|t| (t / div, m)) } else { Some((p.0, m)) })
             .collect();
         if points.is_empty() {
-            bail!("run '{}' has no training times (times.csv); plot it with --x step", c.label);
+            let file = if evals { "evaluations.csv" } else { "times.csv" };
+            bail!("run '{}' has no training times ({file}); plot it with --x step", c.label);
         }
         series.push((c.label.clone(), points));
     }
@@ -91,12 +97,20 @@ pub fn run(args: CurvesArgs) -> Result<()> {
         style: SeriesStyle::Marks,
     }));
     let x_label = if by_time { format!("training time ({unit})") } else { "env steps".to_string() };
-    let title = args.title.clone().unwrap_or_else(|| format!("{y}, mean of the last {}", args.window));
-    deepq_log::plot_chart(&args.out, deepq_log::DEFAULT_PLOT_SIZE, &title, &x_label, &y, &chart)
+    let (default_title, y_label) = match (evals, window) {
+        (true, 1) => ("Periodic greedy evaluations, mean score".to_string(), "evaluation mean score"),
+        (true, w) => (format!("Periodic evaluations, mean of the last {w}"), "evaluation mean score"),
+        (false, w) => (format!("{y}, mean of the last {w}"), y.as_str()),
+    };
+    let title = args.title.clone().unwrap_or(default_title);
+    deepq_log::plot_chart(&args.out, deepq_log::DEFAULT_PLOT_SIZE, &title, &x_label, y_label, &chart)
         .with_context(|| format!("cannot write '{}'", args.out.display()))?;
     eprintln!("deepq: wrote {}", args.out.display());
     Ok(())
 }
+
+/// The `--y` value that plots the periodic evaluations.
+const EVAL: &str = "eval";
 
 /// The columns of a run's metrics.csv.
 fn header(run: &Path) -> Result<Vec<String>> {
@@ -132,8 +146,38 @@ fn load(run: &Path, y: &str) -> Result<RunCurve> {
     if points.is_empty() {
         bail!("'{}' has no values in column '{y}'", run.join("metrics.csv").display());
     }
-    let label = run.file_name().map_or_else(|| run.display().to_string(), |n| n.to_string_lossy().into_owned());
-    Ok(RunCurve { label, points })
+    Ok(RunCurve { label: run_label(run), points })
+}
+
+/// Reads the periodic evaluations of `run/evaluations.csv`: env step, training seconds, mean.
+fn load_evaluations(run: &Path) -> Result<RunCurve> {
+    let path = run.join("evaluations.csv");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!("cannot read '{}' (runs write it when they evaluate periodically: `eval_every`)", path.display())
+    })?;
+    let mut lines = text.lines();
+    let columns: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let column = |name: &str| columns.iter().position(|c| *c == name);
+    let (Some(step), Some(seconds), Some(mean)) = (column("step"), column("seconds"), column("mean")) else {
+        bail!("'{}' lacks a step, seconds or mean column", path.display());
+    };
+    let mut points = Vec::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let number = |i: usize| cells.get(i).and_then(|c| c.parse::<f64>().ok()).filter(|v| v.is_finite());
+        if let (Some(x), Some(y)) = (number(step), number(mean)) {
+            points.push((x, number(seconds), y));
+        }
+    }
+    if points.is_empty() {
+        bail!("'{}' has no evaluations yet", path.display());
+    }
+    Ok(RunCurve { label: run_label(run), points })
+}
+
+/// The legend label of a run: its directory's name.
+fn run_label(run: &Path) -> String {
+    run.file_name().map_or_else(|| run.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Reads a reference curve (see [`CurvesArgs::reference`]): its legend label and points, the
