@@ -256,15 +256,21 @@ impl Protocol {
         }
         if whole_game && is_atari_stack(env_id, kwargs) {
             // An agent trained on life-loss episodes never pressed FIRE to relaunch the ball.
-            let trained_on_lives =
-                kwargs.episodic_life.unwrap_or(!matches!(kwargs.wrapper.as_deref(), Some("lapan" | "lapan_pad")));
-            if trained_on_lives && kwargs.fire_on_life_loss.is_none() {
+            if trained_on_lives(kwargs) && kwargs.fire_on_life_loss.is_none() {
                 k.fire_on_life_loss = Some(true);
             }
             k.episodic_life = Some(false);
             k.clip_reward = Some(false);
         }
         k
+    }
+
+    /// Whether an evaluation's episodes are consecutive lives of the games (see
+    /// [`EvalOptions::continue_lives`]): the `training` protocol on an Atari stack trained on
+    /// life-loss episodes. A seeded reset starts a new game, so without this every episode
+    /// would be the first life of a fresh game (and on a deterministic game, the same one).
+    pub fn continues_lives(self, env_id: &str, kwargs: &EnvKwargs) -> bool {
+        self.resolve(env_id, kwargs) == Protocol::Training && is_atari_stack(env_id, kwargs) && trained_on_lives(kwargs)
     }
 
     /// The episodes the protocol prescribes (the homework: 30), if any.
@@ -276,6 +282,12 @@ impl Protocol {
     pub fn max_steps(self) -> Option<u64> {
         (self == Protocol::Homework).then_some(10_000)
     }
+}
+
+/// Whether an Atari stack with `kwargs` ends its training episodes at each lost life (every
+/// stack but Lapan's, unless `episodic_life` says otherwise).
+fn trained_on_lives(kwargs: &EnvKwargs) -> bool {
+    kwargs.episodic_life.unwrap_or(!matches!(kwargs.wrapper.as_deref(), Some("lapan" | "lapan_pad")))
 }
 
 /// Whether `env_id` with `kwargs` is an Atari game inside one of the wrapper stacks.
@@ -294,6 +306,12 @@ pub struct EvalOptions {
     pub epsilon: f64,
     /// Steps after which an episode is cut (`None`: [`step_cap`]).
     pub max_steps: Option<u64>,
+    /// Seed only the first episode's reset: on an env whose episodes are lives, the episodes
+    /// after it play on through the game's remaining lives, as training does (and the
+    /// Practical-RL homework's evaluation), instead of each starting a new game
+    /// ([`Protocol::continues_lives`]).
+    #[serde(default)]
+    pub continue_lives: bool,
 }
 
 /// A policy that acts uniformly at random with probability `epsilon`, else as `inner`.
@@ -399,7 +417,8 @@ pub fn evaluate_observed(
     let mut lengths = Vec::with_capacity(episodes.min(1 << 16));
     let (mut capped, mut interrupted) = (0, false);
     for i in 0..episodes {
-        let (ret, len) = play_capped(env, &mut policy, Some(seed.wrapping_add(i as u64)), cap, on_step)?;
+        let episode_seed = (i == 0 || !opts.continue_lives).then(|| seed.wrapping_add(i as u64));
+        let (ret, len) = play_capped(env, &mut policy, episode_seed, cap, on_step)?;
         if crate::util::stop_requested() {
             interrupted = true;
             break;
@@ -549,6 +568,55 @@ mod tests {
         let mut env = Endless(Space::Discrete { n: 1 }, Space::Discrete { n: 2 });
         let r = evaluate(&mut env, &mut RandomPolicy::new(2, 0), 2, 0).unwrap();
         assert_eq!((r.episodes, r.capped, r.mean), (2, 2, 10_000.0));
+    }
+
+    /// An env whose episodes last 3 steps and that records the seed of every reset.
+    struct Resets(Space, Space, Vec<Option<u64>>, u32);
+
+    impl Env for Resets {
+        fn id(&self) -> &str {
+            "Resets-v0"
+        }
+        fn observation_space(&self) -> &Space {
+            &self.0
+        }
+        fn action_space(&self) -> &Space {
+            &self.1
+        }
+        fn reset(&mut self, seed: Option<u64>) -> (Obs, deepq_env::Info) {
+            self.2.push(seed);
+            self.3 = 0;
+            (Obs::Discrete(0), deepq_env::Info::default())
+        }
+        fn step(&mut self, _action: usize) -> Result<deepq_env::Step, EnvError> {
+            self.3 += 1;
+            let terminated = self.3 == 3;
+            Ok(deepq_env::Step {
+                obs: Obs::Discrete(0),
+                reward: 1.0,
+                terminated,
+                truncated: false,
+                info: Default::default(),
+            })
+        }
+    }
+
+    #[test]
+    fn consecutive_lives_seed_only_the_first_reset() {
+        let mut env = Resets(Space::Discrete { n: 1 }, Space::Discrete { n: 2 }, Vec::new(), 0);
+        let opts = EvalOptions { continue_lives: true, ..EvalOptions::default() };
+        evaluate_with(&mut env, &mut RandomPolicy::new(2, 0), 3, 7, &opts).unwrap();
+        evaluate_with(&mut env, &mut RandomPolicy::new(2, 0), 2, 20, &EvalOptions::default()).unwrap();
+        assert_eq!(env.2, [Some(7), None, None, Some(20), Some(21)]);
+        // Only the training protocol on a life-loss Atari stack plays lives in a row.
+        let stack = |wrapper: &str| EnvKwargs { wrapper: Some(wrapper.into()), ..EnvKwargs::default() };
+        let id = "BreakoutNoFrameskip-v4";
+        assert!(Protocol::Training.continues_lives(id, &stack("practical_rl")));
+        assert!(Protocol::Training.continues_lives(id, &stack("atari")));
+        assert!(!Protocol::Training.continues_lives(id, &stack("lapan")));
+        assert!(!Protocol::FullGame.continues_lives(id, &stack("atari")));
+        assert!(!Protocol::Auto.continues_lives(id, &stack("atari")), "auto is full_game on Atari");
+        assert!(!Protocol::Training.continues_lives("CartPole-v1", &EnvKwargs::default()));
     }
 
     #[test]

@@ -97,9 +97,11 @@ impl EvalConfig {
 
     /// Exploration and step limit of the evaluations.
     pub fn options(&self, env_id: &str, kwargs: &EnvKwargs) -> EvalOptions {
+        let protocol = self.protocol_for(env_id, kwargs);
         EvalOptions {
             epsilon: self.epsilon,
-            max_steps: self.max_steps.or(self.protocol_for(env_id, kwargs).max_steps()),
+            max_steps: self.max_steps.or(protocol.max_steps()),
+            continue_lives: protocol.continues_lives(env_id, kwargs),
         }
     }
 }

@@ -123,7 +123,8 @@ pub fn prepare(dir: &Path) -> Result<()> {
 
 /// What a run writes into its directory, apart from `config.toml`: removed by
 /// [`clear_outputs`] to restart a run in place.
-const OUTPUTS: [&str; 6] = ["metrics.csv", "summary.json", "tensorboard", "plots", "checkpoints", "videos"];
+const OUTPUTS: [&str; 8] =
+    ["metrics.csv", "times.csv", "evaluations.csv", "summary.json", "tensorboard", "plots", "checkpoints", "videos"];
 
 /// Removes everything a run wrote except `config.toml` (and files deepq does not write), to
 /// restart it from scratch. Call with the lock held.

@@ -114,7 +114,11 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let episodes = episodes.or(protocol.episodes()).unwrap_or(100);
     check_episodes(episodes)?;
     let eval_kwargs = protocol.env_kwargs(&env_id, &kwargs);
-    let opts = EvalOptions { epsilon, max_steps: max_steps.or(protocol.max_steps()) };
+    let opts = EvalOptions {
+        epsilon,
+        max_steps: max_steps.or(protocol.max_steps()),
+        continue_lives: protocol.continues_lives(&env_id, &kwargs),
+    };
     let mut env = deepq_env::make_with(&env_id, &eval_kwargs)?;
     // The recording is made of the scored episodes themselves: same env, cap and epsilon.
     let mut video = record.as_deref().map(|path| VideoWriter::new(path, 30.0, None)).transpose()?;
