@@ -536,61 +536,38 @@ mod tests {
         assert!(e.contains("LunarLander-v3"), "{e}");
     }
 
-    /// An env that never ends an episode.
-    struct Endless(Space, Space);
+    /// An env whose episodes last `len` steps (`None`: never end), recording every reset's seed.
+    struct Scripted {
+        spaces: (Space, Space),
+        len: Option<u32>,
+        t: u32,
+        resets: Vec<Option<u64>>,
+    }
 
-    impl Env for Endless {
-        fn id(&self) -> &str {
-            "Endless-v0"
-        }
-        fn observation_space(&self) -> &Space {
-            &self.0
-        }
-        fn action_space(&self) -> &Space {
-            &self.1
-        }
-        fn reset(&mut self, _seed: Option<u64>) -> (Obs, deepq_env::Info) {
-            (Obs::Discrete(0), deepq_env::Info::default())
-        }
-        fn step(&mut self, _action: usize) -> Result<deepq_env::Step, EnvError> {
-            Ok(deepq_env::Step {
-                obs: Obs::Discrete(0),
-                reward: 1.0,
-                terminated: false,
-                truncated: false,
-                info: Default::default(),
-            })
+    impl Scripted {
+        fn new(len: Option<u32>) -> Self {
+            Scripted { spaces: (Space::Discrete { n: 1 }, Space::Discrete { n: 2 }), len, t: 0, resets: Vec::new() }
         }
     }
 
-    #[test]
-    fn evaluation_of_an_endless_env_stops_at_the_step_cap() {
-        let mut env = Endless(Space::Discrete { n: 1 }, Space::Discrete { n: 2 });
-        let r = evaluate(&mut env, &mut RandomPolicy::new(2, 0), 2, 0).unwrap();
-        assert_eq!((r.episodes, r.capped, r.mean), (2, 2, 10_000.0));
-    }
-
-    /// An env whose episodes last 3 steps and that records the seed of every reset.
-    struct Resets(Space, Space, Vec<Option<u64>>, u32);
-
-    impl Env for Resets {
+    impl Env for Scripted {
         fn id(&self) -> &str {
-            "Resets-v0"
+            "Scripted-v0"
         }
         fn observation_space(&self) -> &Space {
-            &self.0
+            &self.spaces.0
         }
         fn action_space(&self) -> &Space {
-            &self.1
+            &self.spaces.1
         }
         fn reset(&mut self, seed: Option<u64>) -> (Obs, deepq_env::Info) {
-            self.2.push(seed);
-            self.3 = 0;
+            self.resets.push(seed);
+            self.t = 0;
             (Obs::Discrete(0), deepq_env::Info::default())
         }
         fn step(&mut self, _action: usize) -> Result<deepq_env::Step, EnvError> {
-            self.3 += 1;
-            let terminated = self.3 == 3;
+            self.t += 1;
+            let terminated = self.len == Some(self.t);
             Ok(deepq_env::Step {
                 obs: Obs::Discrete(0),
                 reward: 1.0,
@@ -602,12 +579,19 @@ mod tests {
     }
 
     #[test]
+    fn evaluation_of_an_endless_env_stops_at_the_step_cap() {
+        let mut env = Scripted::new(None);
+        let r = evaluate(&mut env, &mut RandomPolicy::new(2, 0), 2, 0).unwrap();
+        assert_eq!((r.episodes, r.capped, r.mean), (2, 2, 10_000.0));
+    }
+
+    #[test]
     fn consecutive_lives_seed_only_the_first_reset() {
-        let mut env = Resets(Space::Discrete { n: 1 }, Space::Discrete { n: 2 }, Vec::new(), 0);
+        let mut env = Scripted::new(Some(3));
         let opts = EvalOptions { continue_lives: true, ..EvalOptions::default() };
         evaluate_with(&mut env, &mut RandomPolicy::new(2, 0), 3, 7, &opts).unwrap();
         evaluate_with(&mut env, &mut RandomPolicy::new(2, 0), 2, 20, &EvalOptions::default()).unwrap();
-        assert_eq!(env.2, [Some(7), None, None, Some(20), Some(21)]);
+        assert_eq!(env.resets, [Some(7), None, None, Some(20), Some(21)]);
         // Only the training protocol on a life-loss Atari stack plays lives in a row.
         let stack = |wrapper: &str| EnvKwargs { wrapper: Some(wrapper.into()), ..EnvKwargs::default() };
         let id = "BreakoutNoFrameskip-v4";

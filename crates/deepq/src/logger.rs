@@ -267,29 +267,30 @@ impl RunLogger {
     /// Opens `evaluations.csv`: continued after a resume (rows after the checkpoint dropped),
     /// else created.
     fn open_evaluations(&mut self) {
-        let path = self.dir.join("evaluations.csv");
+        self.evaluations = self.open_csv("evaluations.csv", &EVALUATION_COLUMNS);
+    }
+
+    /// Opens the run directory's CSV `name` with `columns`: continued after a resume (rows
+    /// after the checkpoint dropped), else created. A failure is noted and gives `None`.
+    fn open_csv(&mut self, name: &str, columns: &[&str]) -> Option<CsvLogger> {
+        let path = self.dir.join(name);
         let opened = match self.resume_step {
-            None => CsvLogger::create(&path, &EVALUATION_COLUMNS),
-            Some(step) => CsvLogger::resume(&path, &EVALUATION_COLUMNS, step as f64),
+            None => CsvLogger::create(&path, columns),
+            Some(step) => CsvLogger::resume(&path, columns, step as f64),
         };
         match opened {
-            Ok(csv) => self.evaluations = Some(csv),
-            Err(e) => self.note_error("cannot open evaluations.csv", e),
+            Ok(csv) => Some(csv),
+            Err(e) => {
+                self.note_error(&format!("cannot open {name}"), e);
+                None
+            }
         }
     }
 
     /// Opens `times.csv` (continued after a resume: its kept rows give the earlier sessions' time).
     fn open_times(&mut self) {
         let path = self.dir.join("times.csv");
-        let columns = ["step", "episode", "seconds"];
-        let opened = match self.resume_step {
-            None => CsvLogger::create(&path, &columns),
-            Some(step) => CsvLogger::resume(&path, &columns, step as f64),
-        };
-        match opened {
-            Ok(csv) => self.times = Some(csv),
-            Err(e) => self.note_error("cannot open times.csv", e),
-        }
+        self.times = self.open_csv("times.csv", &["step", "episode", "seconds"]);
         if self.resume_step.is_some() {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let seconds: Vec<f64> =
@@ -385,14 +386,7 @@ impl Observer for RunLogger {
         let mut columns = vec!["step", "episode", "return", "length"];
         columns.extend(scalar_names);
         let path = self.dir.join("metrics.csv");
-        let opened = match self.resume_step {
-            None => CsvLogger::create(&path, &columns),
-            Some(step) => CsvLogger::resume(&path, &columns, step as f64),
-        };
-        match opened {
-            Ok(csv) => self.csv = Some(csv),
-            Err(e) => self.note_error("cannot open metrics.csv", e),
-        }
+        self.csv = self.open_csv("metrics.csv", &columns);
         if self.resume_step.is_some() {
             self.reload_history(&path);
         }
@@ -500,11 +494,24 @@ mod tests {
         EpisodeRecord { step, episode, ret, length: 10, scalars: vec![] }
     }
 
-    #[test]
-    fn episode_times_continue_across_a_resume() {
-        let dir = std::env::temp_dir().join(format!("deepq-logger-times-{}", std::process::id()));
+    /// An empty run directory (with `plots/`) for test `name`.
+    fn fresh_run_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("deepq-logger-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("plots")).unwrap();
+        dir
+    }
+
+    /// The rows of CSV `file` in `dir`, whose header must be `header`.
+    fn csv_rows(dir: &Path, file: &str, header: &str) -> Vec<Vec<f64>> {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert_eq!(text.lines().next(), Some(header));
+        text.lines().skip(1).map(|l| l.split(',').map(|c| c.parse().unwrap()).collect()).collect()
+    }
+
+    #[test]
+    fn episode_times_continue_across_a_resume() {
+        let dir = fresh_run_dir("times");
         let flag = Arc::new(AtomicBool::new(false));
         let mut logger = RunLogger::create(&dir, ProgressMode::Quiet, flag.clone(), None).unwrap();
         logger.begin(&[], 100);
@@ -512,11 +519,7 @@ mod tests {
             logger.on_episode(&episode(10 * i, i, i as f64));
         }
         logger.finish().unwrap();
-        let rows = |dir: &Path| -> Vec<Vec<f64>> {
-            let text = std::fs::read_to_string(dir.join("times.csv")).unwrap();
-            assert_eq!(text.lines().next(), Some("step,episode,seconds"));
-            text.lines().skip(1).map(|l| l.split(',').map(|c| c.parse().unwrap()).collect()).collect()
-        };
+        let rows = |dir: &Path| csv_rows(dir, "times.csv", "step,episode,seconds");
         let first = rows(&dir);
         assert_eq!(first.iter().map(|r| r[0]).collect::<Vec<_>>(), [10.0, 20.0, 30.0]);
         assert!(first.windows(2).all(|w| w[1][2] >= w[0][2]), "times grow: {first:?}");
@@ -552,9 +555,7 @@ mod tests {
 
     #[test]
     fn evaluations_are_written_and_continue_across_a_resume() {
-        let dir = std::env::temp_dir().join(format!("deepq-logger-evals-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("plots")).unwrap();
+        let dir = fresh_run_dir("evals");
         let flag = Arc::new(AtomicBool::new(false));
         let mut logger = RunLogger::create(&dir, ProgressMode::Quiet, flag.clone(), None).unwrap();
         logger.begin(&[], 100);
@@ -563,11 +564,7 @@ mod tests {
             logger.on_evaluation(step, &evaluation(mean, 5));
         }
         logger.finish().unwrap();
-        let rows = |dir: &Path| -> Vec<Vec<f64>> {
-            let text = std::fs::read_to_string(dir.join("evaluations.csv")).unwrap();
-            assert_eq!(text.lines().next(), Some("step,seconds,mean,std,min,max,episodes,capped"));
-            text.lines().skip(1).map(|l| l.split(',').map(|c| c.parse().unwrap()).collect()).collect()
-        };
+        let rows = |dir: &Path| csv_rows(dir, "evaluations.csv", "step,seconds,mean,std,min,max,episodes,capped");
         let first = rows(&dir);
         assert_eq!(first.len(), 3);
         assert_eq!(first[1][0], 20.0);
