@@ -37,6 +37,7 @@ pub struct CurvesArgs {
 }
 
 /// One run's rows: env step, training seconds (if known) and the chosen column.
+#[derive(Debug)]
 struct RunCurve {
     label: String,
     points: Vec<(f64, Option<f64>, f64)>,
@@ -98,7 +99,7 @@ pub fn run(args: CurvesArgs) -> Result<()> {
     }));
     let x_label = if by_time { format!("training time ({unit})") } else { "env steps".to_string() };
     let (default_title, y_label) = match (evals, window) {
-        (true, 1) => ("Periodic greedy evaluations, mean score".to_string(), "evaluation mean score"),
+        (true, 1) => ("Periodic evaluations, mean score".to_string(), "evaluation mean score"),
         (true, w) => (format!("Periodic evaluations, mean of the last {w}"), "evaluation mean score"),
         (false, w) => (format!("{y}, mean of the last {w}"), y.as_str()),
     };
@@ -216,7 +217,22 @@ fn load_reference(path: &Path, by_time: bool, div: f64) -> Result<(String, Vec<(
 
 #[cfg(test)]
 mod tests {
-    use super::load_reference;
+    use super::{load_evaluations, load_reference};
+
+    #[test]
+    fn evaluation_files_without_columns_or_rows_are_one_line_errors() {
+        let run = std::env::temp_dir().join(format!("deepq-curves-evals-{}", std::process::id()));
+        std::fs::create_dir_all(&run).unwrap();
+        let file = run.join("evaluations.csv");
+        std::fs::write(&file, "step,seconds,mean\n10,1.5,3\nbad row\n20,2.5,4\n").unwrap();
+        let c = load_evaluations(&run).unwrap();
+        assert_eq!(c.points, vec![(10.0, Some(1.5), 3.0), (20.0, Some(2.5), 4.0)], "unreadable rows are skipped");
+        std::fs::write(&file, "step,mean\n10,3\n").unwrap();
+        assert!(load_evaluations(&run).unwrap_err().to_string().contains("lacks a step, seconds or mean column"));
+        std::fs::write(&file, "step,seconds,mean\n").unwrap();
+        assert!(load_evaluations(&run).unwrap_err().to_string().contains("has no evaluations yet"));
+        let _ = std::fs::remove_dir_all(&run);
+    }
 
     #[test]
     fn reference_hours_are_scaled_to_the_charts_time_unit() {
