@@ -64,6 +64,11 @@ pub trait Observer {
     fn stop_requested(&self) -> bool {
         false
     }
+    /// Polled by the loop: `true` stops it cleanly because the run's training-time budget
+    /// (`deepq train --time-limit`) is spent.
+    fn time_limit_reached(&self) -> bool {
+        false
+    }
 }
 
 /// An observer that ignores everything.

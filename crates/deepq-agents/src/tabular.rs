@@ -156,7 +156,7 @@ pub fn train(
     let mut test_seed = seed.wrapping_mul(1_000_003).wrapping_add(10_000);
     let mut step = 0u64;
 
-    while step < total_steps && !observer.stop_requested() {
+    while step < total_steps && !observer.stop_requested() && !observer.time_limit_reached() {
         // 1. Sample one transition from the training env.
         let epsilon = match cfg.exploration {
             Exploration::Random => 1.0,

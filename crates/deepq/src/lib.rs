@@ -60,6 +60,16 @@ pub fn parse_seed(s: &str) -> Result<u64, String> {
     Ok(seed)
 }
 
+/// Parses a `--time-limit` value: a positive duration such as `3h`, `90m`, `1h30m` or `45s`.
+pub fn parse_time_limit(s: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|_| format!("expected a duration such as 3h, 90m, 1h30m or 45s, got '{}'", s.trim()))?;
+    if d.is_zero() {
+        return Err("the time limit must be longer than zero".into());
+    }
+    Ok(d)
+}
+
 /// The error of a training run stopped by Ctrl-C after its run directory was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interrupted {
@@ -145,6 +155,20 @@ mod tests {
         let e = parse_seed("18446744073709551615").unwrap_err();
         assert!(e.contains("at most 9223372036854775807"), "{e}");
         assert!(parse_seed("-1").is_err());
+    }
+
+    #[test]
+    fn time_limits_are_positive_durations() {
+        use std::time::Duration;
+        assert_eq!(parse_time_limit("3h"), Ok(Duration::from_secs(3 * 3600)));
+        assert_eq!(parse_time_limit("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_time_limit(" 90m "), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_time_limit("45s"), Ok(Duration::from_secs(45)));
+        assert!(parse_time_limit("0s").unwrap_err().contains("longer than zero"));
+        for bad in ["3", "three hours", "-1h", ""] {
+            let e = parse_time_limit(bad).unwrap_err();
+            assert!(e.contains("expected a duration"), "{bad}: {e}");
+        }
     }
 
     #[test]

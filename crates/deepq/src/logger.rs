@@ -48,6 +48,8 @@ pub struct RunLogger {
     last_step: u64,
     error: Option<String>,
     resume_step: Option<u64>,
+    /// The run's training-time budget in seconds (`--time-limit`), over all its sessions.
+    time_limit: Option<f64>,
 }
 
 impl RunLogger {
@@ -85,7 +87,19 @@ impl RunLogger {
             last_step: 0,
             error: None,
             resume_step,
+            time_limit: None,
         })
+    }
+
+    /// Stops training cleanly once the run's training time (earlier sessions included) reaches
+    /// `seconds`.
+    pub fn set_time_limit(&mut self, seconds: f64) {
+        self.time_limit = Some(seconds);
+    }
+
+    /// Seconds of training so far, the sessions before a resume included.
+    pub fn training_seconds(&self) -> f64 {
+        self.time_offset + self.progress.elapsed_secs()
     }
 
     /// Prints a status line (above the bar; nothing when quiet).
@@ -439,7 +453,7 @@ impl Observer for RunLogger {
         for (series, v) in self.episode_scalars.iter_mut().zip(&rec.scalars) {
             series.push((rec.step as f64, *v));
         }
-        let seconds = self.time_offset + self.progress.elapsed_secs();
+        let seconds = self.training_seconds();
         if let Some(csv) = &mut self.times {
             if let Err(e) = csv.row(&[rec.step as f64, rec.episode as f64, seconds]) {
                 self.note_error("cannot write times.csv", e);
@@ -469,7 +483,7 @@ impl Observer for RunLogger {
         if self.evaluations.is_none() && self.error.is_none() {
             self.open_evaluations();
         }
-        let seconds = self.time_offset + self.progress.elapsed_secs();
+        let seconds = self.training_seconds();
         let row =
             [step as f64, seconds, eval.mean, eval.std, eval.min, eval.max, eval.episodes as f64, eval.capped as f64];
         if let Some(Err(e)) = self.evaluations.as_mut().map(|csv| csv.row(&row)) {
@@ -483,6 +497,10 @@ impl Observer for RunLogger {
 
     fn stop_requested(&self) -> bool {
         self.error.is_some() || self.interrupted.load(Ordering::SeqCst)
+    }
+
+    fn time_limit_reached(&self) -> bool {
+        self.started && self.time_limit.is_some_and(|limit| self.training_seconds() >= limit)
     }
 }
 

@@ -42,6 +42,10 @@ enum Command {
         /// first checkpoint.
         #[arg(long, requires = "resume")]
         force: bool,
+        /// Stop cleanly, with a resume checkpoint, once the run's training time (summed over
+        /// its resumes) reaches this, e.g. `3h`, `90m` or `1h30m`; continue it with --resume.
+        #[arg(long, value_name = "DURATION", value_parser = deepq::parse_time_limit)]
+        time_limit: Option<std::time::Duration>,
     },
     /// Evaluate a trained run (or checkpoint) greedily, or the random agent with --random.
     Eval(eval::EvalArgs),
@@ -122,8 +126,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     deepq::init();
     let result = match cli.command {
-        Command::Train { config, seed, out, overrides, quiet, resume, force } => {
-            train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume, force })
+        Command::Train { config, seed, out, overrides, quiet, resume, force, time_limit } => {
+            train::run(train::TrainArgs { source: config, seed, out, overrides, quiet, resume, force, time_limit })
         }
         Command::Eval(args) => eval::run(args),
         Command::Play { target, episodes, seed, record, fps, wrapper, max_frames } => {

@@ -42,7 +42,8 @@ pub enum RunState {
     NoRun,
     /// Has `config.toml` but no `summary.json`: killed, or still running elsewhere.
     Unfinished,
-    /// Stopped by Ctrl-C (`summary.json` says `stopped_by = "interrupted"`); can be resumed.
+    /// Stopped early by Ctrl-C or its time limit (`summary.json` says `stopped_by =
+    /// "interrupted"` or `"time_limit"`); can be resumed.
     Interrupted,
     /// Ran to its end (`summary.json`).
     Finished,
@@ -62,9 +63,16 @@ pub fn state(dir: &Path) -> RunState {
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .and_then(|v| v.get("stopped_by").and_then(|s| s.as_str()).map(str::to_string));
     match stopped_by.as_deref() {
-        Some("interrupted") => RunState::Interrupted,
+        Some("interrupted" | "time_limit") => RunState::Interrupted,
         _ => RunState::Finished,
     }
+}
+
+/// Seconds the run in `dir` has trained, over all its sessions: the last row of its
+/// `times.csv` (0 without one).
+pub fn training_seconds(dir: &Path) -> f64 {
+    let text = std::fs::read_to_string(dir.join("times.csv")).unwrap_or_default();
+    text.lines().skip(1).filter_map(|l| l.rsplit(',').next()?.trim().parse::<f64>().ok()).last().unwrap_or(0.0)
 }
 
 /// Checks, without writing anything, that `dir` can receive a new run: it does not exist, or is
@@ -82,7 +90,7 @@ pub fn check_new(dir: &Path) -> Result<()> {
             "'{d}' already holds a run that stopped before its first checkpoint; restart it in place with: deepq train --resume {d} --force"
         ),
         RunState::Interrupted => {
-            bail!("'{d}' already holds an interrupted run; continue it with: deepq train --resume {d}")
+            bail!("'{d}' already holds a run that was stopped early; continue it with: deepq train --resume {d}")
         }
         RunState::Finished => bail!("'{d}' already holds a run; choose another --out"),
     }
@@ -473,6 +481,8 @@ mod tests {
         assert_eq!(state(&dir), RunState::Unfinished);
         std::fs::write(dir.join("summary.json"), r#"{"stopped_by": "interrupted"}"#).unwrap();
         assert_eq!(state(&dir), RunState::Interrupted);
+        std::fs::write(dir.join("summary.json"), r#"{"stopped_by": "time_limit"}"#).unwrap();
+        assert_eq!(state(&dir), RunState::Interrupted, "a run stopped by its time limit can be resumed");
         std::fs::write(dir.join("summary.json"), r#"{"stopped_by": "total_steps"}"#).unwrap();
         assert_eq!(state(&dir), RunState::Finished);
         std::fs::write(dir.join("summary.json"), "{trunc").unwrap();

@@ -127,6 +127,52 @@ fn ctrl_c_writes_the_run_directory_and_exits_130() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_time_limit_stops_the_run_cleanly_and_resume_extends_it() {
+    let dir = tmp("time-limit");
+    let d = dir.to_str().unwrap();
+    let train = ["train", "cartpole-cleanrl", "--out", d, "--set", "total_steps=50000000", "--set", "eval.episodes=3"];
+    let out = deepq(&[&train[..], &["--time-limit", "2s"]].concat());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "a time limit is a normal end: {stderr}");
+    assert!(
+        stderr.contains(&format!("stopped at the time limit (2s); continue the run with: deepq train --resume {d}"))
+    );
+    let s = json(&dir.join("summary.json"));
+    assert_eq!(s["stopped_by"], "time_limit", "{s}");
+    let steps = s["env_steps"].as_u64().unwrap();
+    assert!(steps > 0 && steps < 50_000_000, "{s}");
+    assert!(s["eval"]["episodes"].as_u64() == Some(3), "the final evaluation still runs: {s}");
+    assert!(dir.join("checkpoints/resume.safetensors").is_file());
+    let trained = |dir: &Path| -> f64 {
+        let times = std::fs::read_to_string(dir.join("times.csv")).unwrap();
+        times.lines().last().unwrap().rsplit(',').next().unwrap().parse().unwrap()
+    };
+    let first = trained(&dir);
+    assert!((1.0..2.5).contains(&first), "trained {first} s of a 2 s budget");
+
+    // A new run cannot go into it; a budget the run has used up already is refused.
+    assert_user_error(&deepq(&train), "already holds a run that was stopped early; continue it with");
+    let before = snapshot(&dir);
+    let out = deepq(&["train", "--resume", d, "--time-limit", "1s"]);
+    assert_user_error(&out, "already, which is the --time-limit 1s or more; give a longer one");
+    assert_eq!(snapshot(&dir), before, "a refused resume changes nothing");
+
+    // A longer budget continues the run (its clock counts the first session) and stops it again.
+    let out = deepq(&["train", "--resume", d, "--quiet", "--time-limit", "4s"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = json(&dir.join("summary.json"));
+    assert_eq!(s["stopped_by"], "time_limit", "{s}");
+    assert!(s["env_steps"].as_u64().unwrap() > steps, "{s}");
+    let second = trained(&dir);
+    assert!(second > first + 1.0 && second < 4.5, "{first} s, then {second} s of a 4 s budget");
+
+    // Durations are checked by the argument parser.
+    assert_usage_error(&deepq(&["train", "cartpole", "--time-limit", "3"]), "expected a duration such as 3h");
+    assert_usage_error(&deepq(&["train", "cartpole", "--time-limit", "0m"]), "longer than zero");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_second_ctrl_c_exits_at_once() {

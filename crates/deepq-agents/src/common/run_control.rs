@@ -137,6 +137,8 @@ pub enum StopReason {
     Interrupted,
     /// `max_episodes` reached.
     MaxEpisodes,
+    /// The run's training-time budget was spent (`deepq train --time-limit`); it can be resumed.
+    TimeLimit,
 }
 
 impl StopReason {
@@ -147,6 +149,7 @@ impl StopReason {
             StopReason::Solved => "solved",
             StopReason::Interrupted => "interrupted",
             StopReason::MaxEpisodes => "max_episodes",
+            StopReason::TimeLimit => "time_limit",
         }
     }
 }
@@ -261,11 +264,15 @@ impl<'a> RunControl<'a> {
         at(self.cfg.eval_every) || at(self.cfg.checkpoint_every)
     }
 
-    /// Whether the run must stop before the next step: the observer asked (Ctrl-C), a bound was
-    /// reached, or the episode limit.
+    /// Whether the run must stop before the next step: the observer asked (Ctrl-C), the
+    /// training-time budget is spent, a bound was reached, or the episode limit.
     pub fn should_stop(&mut self) -> bool {
-        if self.stop.is_none() && self.observer.stop_requested() {
-            self.stop = Some(StopReason::Interrupted);
+        if self.stop.is_none() {
+            if self.observer.stop_requested() {
+                self.stop = Some(StopReason::Interrupted);
+            } else if self.observer.time_limit_reached() {
+                self.stop = Some(StopReason::TimeLimit);
+            }
         }
         self.stop.is_some()
     }

@@ -10,8 +10,9 @@ use crate::run_dir::{self, EvalSummary, RunLock, RunState, Summary};
 use crate::Interrupted;
 use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::checkpoint;
-use deepq_agents::common::{Outcome, RunSpec};
+use deepq_agents::common::{Outcome, RunSpec, StopReason};
 use deepq_agents::dqn::{self, Devices, DqnRun};
+use deepq_agents::observer::Observer;
 use deepq_agents::pg_linear::{self, GreedyLogistic, PgLinearRun, SampledLogistic};
 use deepq_agents::policy::{evaluate_with, Policy};
 use deepq_agents::reinforce::{self, ReinforceRun};
@@ -20,7 +21,7 @@ use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What `deepq train` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +40,8 @@ pub struct TrainArgs {
     pub resume: Option<PathBuf>,
     /// With `resume`: restart from scratch a run that stopped before its first checkpoint.
     pub force: bool,
+    /// Stop cleanly once the run's training time (earlier sessions included) reaches this.
+    pub time_limit: Option<Duration>,
 }
 
 /// A run ready to train: its config, its directory (locked) and where it starts from.
@@ -69,6 +72,18 @@ pub fn run(args: TrainArgs) -> Result<()> {
     };
     let Prepared { config, dir, lock, resume_from, resume_step, new_config, stale_files } = prepared;
     let mut logger = RunLogger::create(&dir, ProgressMode::detect(args.quiet), interrupted.clone(), resume_step)?;
+    if let Some(limit) = args.time_limit {
+        let trained = if resume_step.is_some() { run_dir::training_seconds(&dir) } else { 0.0 };
+        if trained >= limit.as_secs_f64() {
+            bail!(
+                "'{}' has trained for {} already, which is the --time-limit {} or more; give a longer one",
+                dir.display(),
+                humantime::format_duration(Duration::from_secs(trained as u64)),
+                humantime::format_duration(limit)
+            );
+        }
+        logger.set_time_limit(limit.as_secs_f64());
+    }
     if resume_step.is_some() {
         // The summary of the run being continued no longer describes it once training resumes.
         logger.remove_on_start(dir.join("summary.json"));
@@ -106,6 +121,13 @@ pub fn run(args: TrainArgs) -> Result<()> {
     run_dir::write_summary(&dir, &summary)?;
     plot_eval_histogram(&dir, &summary)?;
     report(&summary, &dir, args.quiet);
+    if summary.stopped_by == StopReason::TimeLimit.name() && !args.quiet {
+        eprintln!(
+            "deepq: stopped at the time limit ({}); continue the run with: deepq train --resume {} --time-limit LONGER",
+            humantime::format_duration(args.time_limit.unwrap_or_default()),
+            dir.display()
+        );
+    }
     drop(lock);
     if interrupted.load(Ordering::SeqCst) {
         let resumable = dir.join("checkpoints").join("resume.safetensors").exists();
@@ -298,7 +320,9 @@ fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &Atomi
     }
     let eval = final_eval(c, &mut out.q.clone(), "checkpoints/final.safetensors", stop)?;
     let stopped_by = if logger.interrupted() {
-        "interrupted"
+        StopReason::Interrupted.name()
+    } else if logger.time_limit_reached() && out.env_steps < c.total_steps {
+        StopReason::TimeLimit.name()
     } else if out.solved_at_step.is_some() {
         "solved"
     } else {
