@@ -62,6 +62,9 @@ pub enum SeriesStyle {
     Reference,
     /// Large opaque dots, no line (a few published reference points).
     Marks,
+    /// A translucent filled area (the spread of several seeds): the points outline it, the
+    /// upper edge left to right, then the lower edge right to left.
+    Band,
 }
 
 /// One named series of [`plot_chart`].
@@ -97,6 +100,7 @@ pub fn plot_chart(
                 SeriesStyle::Points => (base.mix(0.45), 3),
                 SeriesStyle::Reference => (PALETTE[7].to_rgba(), 1),
                 SeriesStyle::Marks => (base.to_rgba(), 5),
+                SeriesStyle::Band => (base.mix(0.2), 1),
             };
             Line { name: s.name, points: s.points.to_vec(), color, width, style: s.style }
         })
@@ -446,10 +450,18 @@ fn draw_chart(root: &Root<'_>, title: &str, x_label: &str, y_label: &str, lines:
             SeriesStyle::Line | SeriesStyle::ThinLine => {
                 chart.draw_series(LineSeries::new(pts, style)).map_err(plot_err)?
             }
+            SeriesStyle::Band => {
+                let outline: Vec<(f64, f64)> = pts.collect();
+                chart.draw_series(std::iter::once(Polygon::new(outline, line.color.filled()))).map_err(plot_err)?
+            }
         };
         if !line.name.is_empty() {
             any_named = true;
-            if matches!(line.style, SeriesStyle::Points | SeriesStyle::Marks) {
+            if line.style == SeriesStyle::Band {
+                let fill = line.color.filled();
+                let half = s.fpx(6.0) as i32;
+                anno.label(line.name).legend(move |(x, y)| Rectangle::new([(x, y - half), (x + seg, y + half)], fill));
+            } else if matches!(line.style, SeriesStyle::Points | SeriesStyle::Marks) {
                 let (radius, fill) = (s.px(f64::from(line.width.max(4))), line.color.filled());
                 anno.label(line.name).legend(move |(x, y)| Circle::new((x + seg / 2, y), radius, fill));
             } else {
@@ -542,6 +554,25 @@ mod tests {
         assert_eq!((info.width, info.height), (480, 360));
         // The reference line is matplotlib's grey.
         assert!(buf.chunks(3).any(|p| p == [0x7f, 0x7f, 0x7f]));
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn a_band_is_a_translucent_area_in_its_series_colour() {
+        let path = temp_png("band");
+        let mean = [(0.0, 1.0), (10.0, 5.0)];
+        let band = [(0.0, 2.0), (10.0, 8.0), (10.0, 2.0), (0.0, 0.0)];
+        let series = [
+            Series { name: "mean", points: &mean, color: 1, style: SeriesStyle::Line },
+            Series { name: "", points: &band, color: 1, style: SeriesStyle::Band },
+        ];
+        plot_chart(&path, (480, 360), "band", "x", "y", &series).unwrap();
+        let (_, buf) = decode(&path);
+        // Orange (ff7f0e) at 20% over white.
+        let tint = |c: u8| (255.0 - 0.2 * (255.0 - f64::from(c))).round() as u8;
+        let fill = [tint(0xff), tint(0x7f), tint(0x0e)];
+        let near = |p: &[u8]| p.iter().zip(&fill).all(|(a, b)| a.abs_diff(*b) <= 2);
+        assert!(buf.chunks(3).filter(|p| near(p)).count() > 1000, "the band is filled");
         std::fs::remove_file(&path).unwrap();
     }
 

@@ -43,9 +43,86 @@ pub fn moving_mean(values: &[f64], window: usize) -> Vec<f64> {
     out
 }
 
+/// Several runs' curves (seeds of one configuration) summarised on a common horizontal grid:
+/// at each `x`, the mean, lowest and highest of the runs' values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedBand {
+    /// The grid: evenly spaced over the range every run covers.
+    pub x: Vec<f64>,
+    /// The mean of the runs at each `x`.
+    pub mean: Vec<f64>,
+    /// The lowest run at each `x` (the worst seed there).
+    pub min: Vec<f64>,
+    /// The highest run at each `x`.
+    pub max: Vec<f64>,
+}
+
+/// Summarises `curves` (each a run's `(x, y)` points, `x` increasing) on `points` grid points
+/// over the range that every curve covers, reading each curve between its points by linear
+/// interpolation. `None` when there is no curve or the curves share no range.
+pub fn seed_band(curves: &[Vec<(f64, f64)>], points: usize) -> Option<SeedBand> {
+    let first = curves.iter().map(|c| c.first().map(|p| p.0)).collect::<Option<Vec<f64>>>()?;
+    let last = curves.iter().map(|c| c.last().map(|p| p.0)).collect::<Option<Vec<f64>>>()?;
+    let lo = first.into_iter().fold(f64::NEG_INFINITY, f64::max);
+    let hi = last.into_iter().fold(f64::INFINITY, f64::min);
+    if curves.is_empty() || !(lo.is_finite() && hi.is_finite()) || lo > hi {
+        return None;
+    }
+    let n = if lo == hi { 1 } else { points.max(2) };
+    let x: Vec<f64> = (0..n).map(|i| if n == 1 { lo } else { lo + (hi - lo) * i as f64 / (n - 1) as f64 }).collect();
+    let mut band = SeedBand { x: x.clone(), mean: Vec::new(), min: Vec::new(), max: Vec::new() };
+    for &at in &x {
+        let ys: Vec<f64> = curves.iter().map(|c| interpolate(c, at)).collect();
+        band.mean.push(ys.iter().sum::<f64>() / ys.len() as f64);
+        band.min.push(ys.iter().copied().fold(f64::INFINITY, f64::min));
+        band.max.push(ys.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    }
+    Some(band)
+}
+
+/// The value of the piecewise-linear curve `c` (increasing `x`) at `at`, within its range; at
+/// repeated `x` values the last point counts.
+fn interpolate(c: &[(f64, f64)], at: f64) -> f64 {
+    let i = c.partition_point(|p| p.0 <= at);
+    match (i.checked_sub(1).map(|j| c[j]), c.get(i)) {
+        (Some((x0, y0)), Some(&(x1, y1))) if x1 > x0 => y0 + (y1 - y0) * (at - x0) / (x1 - x0),
+        (Some((_, y0)), _) => y0,
+        (None, Some(&(_, y1))) => y1,
+        (None, None) => f64::NAN,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seed_bands_cover_the_shared_range_with_mean_min_and_max() {
+        let a = vec![(0.0, 0.0), (10.0, 10.0)];
+        let b = vec![(2.0, 4.0), (6.0, 0.0), (12.0, 6.0)];
+        let band = seed_band(&[a.clone(), b], 3).unwrap();
+        assert_eq!(band.x, vec![2.0, 6.0, 10.0], "from the latest start to the earliest end");
+        // a: 2, 6, 10; b: 4, 0, 4.
+        assert_eq!(band.mean, vec![3.0, 3.0, 7.0]);
+        assert_eq!(band.min, vec![2.0, 0.0, 4.0]);
+        assert_eq!(band.max, vec![4.0, 6.0, 10.0]);
+        // One curve: its own values, mean = min = max.
+        let one = seed_band(std::slice::from_ref(&a), 2).unwrap();
+        assert_eq!((one.mean.clone(), one.min.clone(), one.max), (vec![0.0, 10.0], one.mean, one.min));
+        // Curves that do not overlap, or none, give no band.
+        assert_eq!(seed_band(&[a, vec![(11.0, 1.0), (12.0, 2.0)]], 5), None);
+        assert_eq!(seed_band(&[], 5), None);
+        assert_eq!(seed_band(&[vec![]], 5), None);
+    }
+
+    #[test]
+    fn interpolation_takes_the_last_of_repeated_steps() {
+        let c = [(0.0, 1.0), (5.0, 2.0), (5.0, 4.0), (10.0, 4.0)];
+        assert_eq!(interpolate(&c, 5.0), 4.0);
+        assert_eq!(interpolate(&c, 2.5), 1.5);
+        assert_eq!(interpolate(&c, 7.5), 4.0);
+        assert_eq!(interpolate(&c, 10.0), 4.0);
+    }
 
     fn naive(values: &[f64], window: usize) -> Vec<f64> {
         (0..values.len())

@@ -262,5 +262,38 @@ fn curves_draws_runs_against_steps_and_training_time() {
     std::fs::write(&reference, "hours,the book\n0.5,10\n").unwrap();
     let out = deepq(&["curves", r, "--x", "time", "--reference", q, "--out", p]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Seeds of one configuration as a group: their mean and the band they span, with or
+    // without single runs beside them.
+    let run2 = dir.join("run2");
+    let out = deepq(&[
+        "train",
+        "cartpole",
+        "--seed",
+        "1",
+        "--out",
+        run2.to_str().unwrap(),
+        "--quiet",
+        "--set",
+        "total_steps=3000",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let group = format!("cartpole={r},{}", run2.display());
+    for x in ["step", "time"] {
+        let png = dir.join(format!("group-{x}.png"));
+        let out = deepq(&["curves", "--group", &group, "--x", x, "--out", png.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(std::fs::metadata(&png).unwrap().len() > 1000);
+    }
+    let (r2, one) = (run2.to_str().unwrap(), format!("seed 1={}", run2.display()));
+    let out = deepq(&["curves", r2, "--group", &one, "--y", "eval", "--out", p]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_user_error(&deepq(&["curves", "--group", r, "--out", p]), "expected LABEL=RUN,RUN");
+    assert_user_error(&deepq(&["curves", "--group", "seeds=", "--out", p]), "expected LABEL=RUN,RUN");
+    let late = dir.join("late");
+    std::fs::create_dir_all(&late).unwrap();
+    std::fs::write(late.join("metrics.csv"), "step,episode,return,length\n900000,1,5,5\n900010,2,6,5\n").unwrap();
+    let apart = format!("apart={r},{}", late.display());
+    assert_user_error(&deepq(&["curves", "--group", &apart, "--out", p]), "share no range of env steps");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,8 +9,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, clap::Args)]
 pub struct CurvesArgs {
     /// Run directories (each with a metrics.csv).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "group")]
     pub runs: Vec<PathBuf>,
+    /// Runs of one configuration (its seeds), drawn as their mean with a shaded band from the
+    /// lowest to the highest run at each point, over the range every run covers:
+    /// `LABEL=RUN,RUN,...` (repeatable, one per configuration).
+    #[arg(long, value_name = "LABEL=RUN,RUN...")]
+    pub group: Vec<String>,
     /// The metrics.csv column to plot (default: `game_return` when the runs have it, the
     /// whole-game score of Atari runs, else `return`), or `eval`: the periodic evaluations'
     /// mean scores from evaluations.csv.
@@ -48,9 +53,11 @@ pub fn run(args: CurvesArgs) -> Result<()> {
     if args.x != "step" && args.x != "time" {
         bail!("--x must be `step` or `time`, got '{}'", args.x);
     }
+    let groups = args.group.iter().map(|g| parse_group(g)).collect::<Result<Vec<_>>>()?;
+    let every_run = || args.runs.iter().chain(groups.iter().flat_map(|g| &g.1));
     let y = match &args.y {
         Some(y) => y.clone(),
-        None if args.runs.iter().all(|r| header(r).is_ok_and(|h| h.iter().any(|c| c == "game_return"))) => {
+        None if every_run().all(|r| header(r).is_ok_and(|h| h.iter().any(|c| c == "game_return"))) => {
             "game_return".into()
         }
         None => "return".into(),
@@ -60,43 +67,58 @@ pub fn run(args: CurvesArgs) -> Result<()> {
     if window == 0 || window > 1_000_000 {
         bail!("--window must be between 1 and 1000000, got {window}");
     }
-    let curves =
-        args.runs.iter().map(|r| if evals { load_evaluations(r) } else { load(r, &y) }).collect::<Result<Vec<_>>>()?;
+    let load_run = |r: &PathBuf| if evals { load_evaluations(r) } else { load(r, &y) };
+    let curves = args.runs.iter().map(load_run).collect::<Result<Vec<_>>>()?;
+    let group_curves = groups
+        .iter()
+        .map(|(label, runs)| Ok((label, runs.iter().map(load_run).collect::<Result<Vec<_>>>()?)))
+        .collect::<Result<Vec<_>>>()?;
     let by_time = args.x == "time";
-    let longest = curves.iter().flat_map(|c| c.points.iter().filter_map(|p| p.1)).fold(0.0, f64::max);
+    let longest = curves
+        .iter()
+        .chain(group_curves.iter().flat_map(|g| &g.1))
+        .flat_map(|c| c.points.iter().filter_map(|p| p.1))
+        .fold(0.0, f64::max);
     let (unit, div) = match longest {
         t if t >= 7200.0 => ("hours", 3600.0),
         t if t >= 120.0 => ("minutes", 60.0),
         _ => ("seconds", 1.0),
     };
-    let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
-    for c in &curves {
-        let values: Vec<f64> = c.points.iter().map(|p| p.2).collect();
-        let mean = deepq_log::moving_mean(&values, window);
-        let points: Vec<(f64, f64)> = c
-            .points
-            .iter()
-            .zip(mean)
-            .filter_map(|(p, m)| if by_time { p.1.map(|t| (t / div, m)) } else { Some((p.0, m)) })
-            .collect();
-        if points.is_empty() {
-            let file = if evals { "evaluations.csv" } else { "times.csv" };
-            bail!("run '{}' has no training times ({file}); plot it with --x step", c.label);
-        }
-        series.push((c.label.clone(), points));
+    let axis = Axis { window, by_time, div, evals };
+    let series =
+        curves.iter().map(|c| Ok((c.label.clone(), axis.smoothed(c)?))).collect::<Result<Vec<(String, Vec<_>)>>>()?;
+    let mut bands = Vec::new();
+    for (label, runs) in &group_curves {
+        let smoothed = runs.iter().map(|c| axis.smoothed(c)).collect::<Result<Vec<_>>>()?;
+        let Some(b) = deepq_log::seed_band(&smoothed, BAND_POINTS) else {
+            let what = if by_time { "training time" } else { "env steps" };
+            bail!("the runs of group '{label}' share no range of {what} to average over");
+        };
+        let mean = b.x.iter().copied().zip(b.mean).collect();
+        let outline = b.x.iter().copied().zip(b.max).chain(b.x.iter().copied().zip(b.min).rev()).collect();
+        let n = runs.len();
+        bands.push(GroupLines {
+            mean_name: format!("{label}: mean of {n} runs"),
+            mean,
+            spread_name: format!("{label}: lowest to highest run"),
+            outline,
+        });
     }
     let references = args.reference.iter().map(|r| load_reference(r, by_time, div)).collect::<Result<Vec<_>>>()?;
-    let mut chart: Vec<Series<'_>> = series
-        .iter()
-        .enumerate()
-        .map(|(i, (name, points))| Series { name, points, color: i, style: SeriesStyle::Line })
-        .collect();
-    chart.extend(references.iter().enumerate().map(|(i, (name, points))| Series {
-        name,
-        points,
-        color: series.len() + i,
-        style: SeriesStyle::Marks,
-    }));
+    let mut chart: Vec<Series<'_>> = Vec::new();
+    for (i, g) in bands.iter().enumerate() {
+        chart.push(Series { name: &g.spread_name, points: &g.outline, color: i, style: SeriesStyle::Band });
+        chart.push(Series { name: &g.mean_name, points: &g.mean, color: i, style: SeriesStyle::Line });
+    }
+    let mut color = bands.len();
+    for (name, points) in &series {
+        chart.push(Series { name, points, color, style: SeriesStyle::Line });
+        color += 1;
+    }
+    for (name, points) in &references {
+        chart.push(Series { name, points, color, style: SeriesStyle::Marks });
+        color += 1;
+    }
     let x_label = if by_time { format!("training time ({unit})") } else { "env steps".to_string() };
     let (default_title, y_label) = match (evals, window) {
         (true, 1) => ("Periodic evaluations, mean score".to_string(), "evaluation mean score"),
@@ -108,6 +130,58 @@ pub fn run(args: CurvesArgs) -> Result<()> {
         .with_context(|| format!("cannot write '{}'", args.out.display()))?;
     eprintln!("deepq: wrote {}", args.out.display());
     Ok(())
+}
+
+/// A group's two chart entries: the mean of its runs and the band they span.
+struct GroupLines {
+    mean_name: String,
+    mean: Vec<(f64, f64)>,
+    spread_name: String,
+    /// The band's outline: the highest run left to right, then the lowest right to left.
+    outline: Vec<(f64, f64)>,
+}
+
+/// Grid points of a group's mean and band.
+const BAND_POINTS: usize = 400;
+
+/// How a run's rows become a chart line: the moving mean's window and the horizontal axis.
+struct Axis {
+    window: usize,
+    by_time: bool,
+    /// Seconds per unit of the time axis.
+    div: f64,
+    evals: bool,
+}
+
+impl Axis {
+    /// The moving mean of `c`'s values against env steps or training time.
+    fn smoothed(&self, c: &RunCurve) -> Result<Vec<(f64, f64)>> {
+        let values: Vec<f64> = c.points.iter().map(|p| p.2).collect();
+        let mean = deepq_log::moving_mean(&values, self.window);
+        let points: Vec<(f64, f64)> = c
+            .points
+            .iter()
+            .zip(mean)
+            .filter_map(|(p, m)| if self.by_time { p.1.map(|t| (t / self.div, m)) } else { Some((p.0, m)) })
+            .collect();
+        if points.is_empty() {
+            let file = if self.evals { "evaluations.csv" } else { "times.csv" };
+            bail!("run '{}' has no training times ({file}); plot it with --x step", c.label);
+        }
+        Ok(points)
+    }
+}
+
+/// Parses a `--group LABEL=RUN,RUN,...` value.
+fn parse_group(text: &str) -> Result<(String, Vec<PathBuf>)> {
+    let Some((label, runs)) = text.split_once('=') else {
+        bail!("--group '{text}': expected LABEL=RUN,RUN,... (a legend label, then the run directories)");
+    };
+    let runs: Vec<PathBuf> = runs.split(',').map(str::trim).filter(|r| !r.is_empty()).map(PathBuf::from).collect();
+    if label.trim().is_empty() || runs.is_empty() {
+        bail!("--group '{text}': expected LABEL=RUN,RUN,... (a legend label, then the run directories)");
+    }
+    Ok((label.trim().to_string(), runs))
 }
 
 /// The `--y` value that plots the periodic evaluations.
