@@ -61,6 +61,62 @@ fn short_dqn_run_writes_the_run_directory_and_eval_reproduces_it() {
 }
 
 #[test]
+fn kept_checkpoints_give_a_learning_curve_afterwards() {
+    let dir = tmp("kept");
+    let d = dir.to_str().unwrap();
+    let mut args = vec!["train", "cartpole-cleanrl", "--quiet", "--out", d, "--set", "dqn.run.keep_checkpoints=true"];
+    args.extend(SHORT);
+    ok(&deepq(&args));
+    for step in [2000, 4000] {
+        assert!(dir.join(format!("checkpoints/step-{step:09}.safetensors")).is_file(), "step {step} kept");
+    }
+    // Each kept network, evaluated on the same seeds; the last one is the final network.
+    let csv = dir.join("curve.csv");
+    let out = deepq(&["eval", d, "--each-checkpoint", "--episodes", "3", "--json", "--csv", csv.to_str().unwrap()]);
+    ok(&out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    let steps: Vec<u64> = rows.iter().map(|r| r["step"].as_u64().unwrap()).collect();
+    assert_eq!(steps, [2000, 4000]);
+    assert!(rows.iter().all(|r| r["episodes"] == 3 && r["seed"] == rows[0]["seed"]), "{v}");
+    let out = deepq(&["eval", &format!("{d}/checkpoints/final.safetensors"), "--episodes", "3", "--json"]);
+    ok(&out);
+    let last: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(last["returns"], rows[1]["returns"], "step 4000 is the final network");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "step,seconds,mean,std,min,max,episodes,capped");
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[2].starts_with("4000,") && lines[2].ends_with(",3,0"), "{text}");
+
+    // A run without kept checkpoints, a checkpoint file, --csv alone, and keeping without
+    // periodic checkpoints are one clear line each.
+    let plain = tmp("not-kept");
+    short_run(&plain, "1");
+    let p = plain.to_str().unwrap();
+    assert_user_error(&deepq(&["eval", p, "--each-checkpoint"]), "keep_checkpoints=true");
+    let file = format!("{p}/checkpoints/final.safetensors");
+    assert_user_error(&deepq(&["eval", &file, "--each-checkpoint"]), "takes a run directory");
+    let out = deepq(&["eval", p, "--csv", "x.csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let bad = tmp("keep-no-every");
+    let out = deepq(&[
+        "train",
+        "cartpole-cleanrl",
+        "--out",
+        bad.to_str().unwrap(),
+        "--set",
+        "dqn.run.keep_checkpoints=true",
+        "--set",
+        "dqn.run.checkpoint_every=0",
+    ]);
+    assert_user_error(&out, "keep_checkpoints needs dqn.run.checkpoint_every > 0");
+    for d in [dir, plain, bad] {
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
+
+#[test]
 fn same_seed_same_metrics() {
     let (a, b) = (tmp("det-a"), tmp("det-b"));
     short_run(&a, "3");

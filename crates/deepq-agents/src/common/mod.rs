@@ -12,5 +12,8 @@ mod window;
 pub use devices::Devices;
 pub use encoder::ObsEncoder;
 pub use error::AgentError;
-pub use run_control::{ControlConfig, ControlState, Outcome, RunControl, RunSpec, StopReason, Trainee};
+pub use run_control::{
+    step_checkpoint_name, step_of_checkpoint, ControlConfig, ControlState, Outcome, RunControl, RunSpec, StopReason,
+    Trainee,
+};
 pub use window::EpisodeWindow;

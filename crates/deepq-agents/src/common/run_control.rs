@@ -38,6 +38,10 @@ pub struct ControlConfig {
     pub video_every: u64,
     /// Env steps between `last` + resume checkpoints (0 = only at the end).
     pub checkpoint_every: u64,
+    /// Also keep the policy of every periodic checkpoint as `checkpoints/step-<N>.safetensors`
+    /// (SB3's `CheckpointCallback`), so a learning curve can be evaluated afterwards
+    /// (`deepq eval RUN --each-checkpoint`).
+    pub keep_checkpoints: bool,
 }
 
 impl Default for ControlConfig {
@@ -51,6 +55,7 @@ impl Default for ControlConfig {
             max_episodes: None,
             video_every: 0,
             checkpoint_every: 0,
+            keep_checkpoints: false,
         }
     }
 }
@@ -63,6 +68,9 @@ impl ControlConfig {
         }
         if self.eval_confirm_episodes > 0 && self.eval_bound.is_none() {
             return Err(format!("{prefix}.eval_confirm_episodes needs {prefix}.eval_bound"));
+        }
+        if self.keep_checkpoints && self.checkpoint_every == 0 {
+            return Err(format!("{prefix}.keep_checkpoints needs {prefix}.checkpoint_every > 0"));
         }
         if self.eval_every > 0 && self.eval_episodes == 0 {
             return Err(format!("{prefix}.eval_episodes must be positive when {prefix}.eval_every > 0"));
@@ -123,6 +131,26 @@ impl<'a> RunSpec<'a> {
     pub fn checkpoint(&self, name: &str) -> Option<PathBuf> {
         self.checkpoint_dir.map(|d| d.join(format!("{name}.safetensors")))
     }
+
+    /// The path of the kept policy checkpoint of env step `step` (`keep_checkpoints`).
+    pub fn step_checkpoint(&self, step: u64) -> Option<PathBuf> {
+        self.checkpoint(&step_checkpoint_name(step))
+    }
+}
+
+/// The name of the kept policy checkpoint of env step `step`: `step-000100000` (nine digits,
+/// so the files sort by step).
+pub fn step_checkpoint_name(step: u64) -> String {
+    format!("step-{step:09}")
+}
+
+/// The env step of a kept policy checkpoint's file name (`step-000100000.safetensors`).
+pub fn step_of_checkpoint(file_name: &str) -> Option<u64> {
+    let digits = file_name.strip_prefix("step-")?.strip_suffix(".safetensors")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// Why a run stopped.

@@ -323,7 +323,10 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
         //    continues from a state in which every env's transition is stored).
         if (first_step + 1..=st.step).any(|k| control.checkpoint_due(k)) {
             save_streams(&mut st, &mut streams, &control, threaded.then(|| actor.noise_rng.clone()), &mut learner);
-            write_checkpoints(spec, learner.get(), replay.as_ref(), &st, cfg, &meta, "last")?;
+            let last = write_checkpoints(spec, learner.get(), replay.as_ref(), &st, cfg, &meta, "last")?;
+            if let (true, Some(last), Some(kept)) = (cfg.run.keep_checkpoints, last, spec.step_checkpoint(st.step)) {
+                keep_copy(&last, &kept)?;
+            }
         }
         if stop {
             break;
@@ -453,6 +456,16 @@ fn write_checkpoints(
     save_policy(&policy, learner, meta, st.step)?;
     save_resume(&resume, learner, replay, st, cfg.replay.save, cfg.replay.save_max_mb, meta)?;
     Ok(Some(policy))
+}
+
+/// Keeps a copy of the policy checkpoint `last` as `kept` (written atomically).
+fn keep_copy(last: &Path, kept: &Path) -> Result<(), AgentError> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| AgentError::Checkpoint(CheckpointError::Io { path, source })
+    };
+    let bytes = std::fs::read(last).map_err(io(last))?;
+    deepq_log::atomic_write(kept, &bytes).map_err(io(kept))
 }
 
 /// Replays the episode in flight at a checkpoint on `env`: its observation now and its return so

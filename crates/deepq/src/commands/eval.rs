@@ -1,5 +1,6 @@
 //! `deepq eval`: greedy evaluation of a run or checkpoint, or of the random agent.
 
+use crate::commands::eval_checkpoints::{self, EachCheckpoint};
 use crate::commands::play::VideoWriter;
 use anyhow::{anyhow, bail, Result};
 use deepq_agents::checkpoint;
@@ -51,6 +52,15 @@ pub struct EvalArgs {
     /// baselines: N = 6 frames on a NoFrameskip id, i.e. 10 Hz).
     #[arg(long, default_value_t = 1, requires = "random")]
     pub action_repeat: u32,
+    /// Evaluate every checkpoint the run kept (`checkpoints/step-*.safetensors`, written with
+    /// `--set dqn.run.keep_checkpoints=true`) in step order, each on the same episode seeds: the
+    /// learning curve under this protocol.
+    #[arg(long, requires = "target", conflicts_with = "record")]
+    pub each_checkpoint: bool,
+    /// With --each-checkpoint: also write the results to this CSV (step, training seconds,
+    /// mean, std, min, max, episodes, capped: the columns of a run's evaluations.csv).
+    #[arg(long, value_name = "FILE", requires = "each_checkpoint")]
+    pub csv: Option<PathBuf>,
 }
 
 /// Parses a protocol name.
@@ -79,6 +89,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
         max_steps,
         wrapper,
         action_repeat,
+        each_checkpoint,
+        csv,
     } = args;
     let protocol_arg = parse_protocol(&protocol)?;
     if !(0.0..=1.0).contains(&epsilon) {
@@ -86,6 +98,13 @@ pub fn run(args: EvalArgs) -> Result<()> {
     }
     if max_steps == Some(0) {
         bail!("--max-steps must be at least 1");
+    }
+    if let (true, Some(run)) = (each_checkpoint, &target) {
+        if let Some(n) = episodes {
+            check_episodes(n)?;
+        }
+        let o = EachCheckpoint { protocol: protocol_arg, episodes, seed, epsilon, max_steps, json, csv };
+        return eval_checkpoints::run(run, &o);
     }
     let (env_id, kwargs, mut policy, seed, label): (String, EnvKwargs, Box<dyn Policy>, u64, String) =
         match (target, random.or(heuristic.clone())) {

@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod bench;
 pub mod curves;
 pub mod eval;
+pub mod eval_checkpoints;
 pub mod info;
 pub mod play;
 pub mod show_obs;
