@@ -8,6 +8,8 @@
 # training time) into OUT/curve-*.png.
 #
 # Usage: scripts/atari_proof.sh PRESET SEED OUT [--time-limit 3h] [--set total_steps=N]
+# (the time limit counts every session of the run: continue a run stopped at 3h with 4h).
+# Re-running it on a finished OUT with no new limit or steps fails at the train step.
 # Environment: DEEPQ_BIN (default target/release/deepq, built with the atari feature if missing).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,8 +33,10 @@ protocol=full_game
 case "$preset" in breakout*) protocol=homework ;; esac
 "$bin" eval "$out/checkpoints/best.safetensors" --episodes 30 --seed 100000 --protocol "$protocol" --json \
     > "$out/eval30.json"
-"$bin" eval "$out" --each-checkpoint --episodes 10 --seed 100000 --protocol "$protocol" \
-    --csv "$out/checkpoint-evals.csv" >&2
+if compgen -G "$out/checkpoints/step-*.safetensors" > /dev/null; then
+    "$bin" eval "$out" --each-checkpoint --episodes 10 --seed 100000 --protocol "$protocol" \
+        --csv "$out/checkpoint-evals.csv" >&2
+fi
 "$bin" curves "$out" --out "$out/curve-steps.png"
 "$bin" curves "$out" --x time --out "$out/curve-time.png"
 echo "wrote $out/eval30.json, $out/checkpoint-evals.csv, $out/curve-steps.png and $out/curve-time.png" >&2

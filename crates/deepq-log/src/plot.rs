@@ -451,8 +451,11 @@ fn draw_chart(root: &Root<'_>, title: &str, x_label: &str, y_label: &str, lines:
                 chart.draw_series(LineSeries::new(pts, style)).map_err(plot_err)?
             }
             SeriesStyle::Band => {
+                // An outline with a point dropped would join the wrong edges: no band then.
                 let outline: Vec<(f64, f64)> = pts.collect();
-                chart.draw_series(std::iter::once(Polygon::new(outline, line.color.filled()))).map_err(plot_err)?
+                let whole = outline.len() == line.points.len();
+                let polygon = whole.then(|| Polygon::new(outline, line.color.filled()));
+                chart.draw_series(polygon).map_err(plot_err)?
             }
         };
         if !line.name.is_empty() {

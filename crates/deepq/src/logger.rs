@@ -50,6 +50,8 @@ pub struct RunLogger {
     resume_step: Option<u64>,
     /// The run's training-time budget in seconds (`--time-limit`), over all its sessions.
     time_limit: Option<f64>,
+    /// The earlier sessions' training time, when the caller knows it ([`Self::set_time_offset`]).
+    time_offset_given: Option<f64>,
 }
 
 impl RunLogger {
@@ -88,7 +90,14 @@ impl RunLogger {
             error: None,
             resume_step,
             time_limit: None,
+            time_offset_given: None,
         })
+    }
+
+    /// Sets the training time of a resumed run's earlier sessions (what its clock continues
+    /// from; without it, the time of the last kept row of `times.csv`).
+    pub fn set_time_offset(&mut self, seconds: f64) {
+        self.time_offset_given = Some(seconds);
     }
 
     /// Stops training cleanly once the run's training time (earlier sessions included) reaches
@@ -309,7 +318,7 @@ impl RunLogger {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let seconds: Vec<f64> =
                 text.lines().skip(1).filter_map(|l| l.rsplit(',').next()?.parse::<f64>().ok()).collect();
-            self.time_offset = seconds.last().copied().unwrap_or(0.0);
+            self.time_offset = self.time_offset_given.unwrap_or_else(|| seconds.last().copied().unwrap_or(0.0));
             // The kept episodes' scores get their times; rows without a time or score are dropped.
             let reloaded = std::mem::take(&mut self.timed_scores);
             self.timed_scores = reloaded

@@ -42,8 +42,9 @@ enum Command {
         /// first checkpoint.
         #[arg(long, requires = "resume")]
         force: bool,
-        /// Stop cleanly, with a resume checkpoint, once the run's training time (summed over
-        /// its resumes) reaches this, e.g. `3h`, `90m` or `1h30m`; continue it with --resume.
+        /// Stop cleanly once the run's training time (summed over its resumes) reaches this,
+        /// e.g. `3h`, `90m` or `1h30m`; a DQN run keeps a resume checkpoint and continues with
+        /// --resume RUN_DIR --time-limit LONGER.
         #[arg(long, value_name = "DURATION", value_parser = deepq::parse_time_limit)]
         time_limit: Option<std::time::Duration>,
     },

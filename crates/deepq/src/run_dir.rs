@@ -68,11 +68,28 @@ pub fn state(dir: &Path) -> RunState {
     }
 }
 
-/// Seconds the run in `dir` has trained, over all its sessions: the last row of its
-/// `times.csv` (0 without one).
-pub fn training_seconds(dir: &Path) -> f64 {
+/// Seconds the run in `dir` trained, over all its sessions, up to its resume checkpoint at env
+/// step `resume_step`: the `training_seconds` of its `summary.json` when it stopped cleanly
+/// (its resume checkpoint is then from its last step), else the time of the last episode in
+/// `times.csv` that ended by `resume_step` (a killed run; 0 without one).
+pub fn training_seconds(dir: &Path, resume_step: u64) -> f64 {
+    let summary = std::fs::read_to_string(dir.join("summary.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("training_seconds")?.as_f64());
+    if let Some(seconds) = summary {
+        return seconds;
+    }
     let text = std::fs::read_to_string(dir.join("times.csv")).unwrap_or_default();
-    text.lines().skip(1).filter_map(|l| l.rsplit(',').next()?.trim().parse::<f64>().ok()).last().unwrap_or(0.0)
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let step = l.split(',').next()?.trim().parse::<u64>().ok()?;
+            let seconds = l.rsplit(',').next()?.trim().parse::<f64>().ok()?;
+            (step <= resume_step).then_some(seconds)
+        })
+        .last()
+        .unwrap_or(0.0)
 }
 
 /// Checks, without writing anything, that `dir` can receive a new run: it does not exist, or is
@@ -89,9 +106,10 @@ pub fn check_new(dir: &Path) -> Result<()> {
         RunState::Unfinished => bail!(
             "'{d}' already holds a run that stopped before its first checkpoint; restart it in place with: deepq train --resume {d} --force"
         ),
-        RunState::Interrupted => {
+        RunState::Interrupted if dir.join("checkpoints").join("resume.safetensors").exists() => {
             bail!("'{d}' already holds a run that was stopped early; continue it with: deepq train --resume {d}")
         }
+        RunState::Interrupted => bail!("'{d}' already holds a run that was stopped early; choose another --out"),
         RunState::Finished => bail!("'{d}' already holds a run; choose another --out"),
     }
     if dir.exists() {
@@ -421,6 +439,9 @@ pub struct Summary {
     pub updates: u64,
     /// Wall-clock training time of this session (excluding the final evaluation).
     pub wall_seconds: f64,
+    /// Training time of the whole run, its earlier sessions included (what `--time-limit`
+    /// counts).
+    pub training_seconds: f64,
     /// Env steps per second of this session (a resumed run counts the steps since its resume).
     pub sps: f64,
     /// The solve threshold, if any.
@@ -429,7 +450,8 @@ pub struct Summary {
     pub solved: bool,
     /// Env step at which it was reached.
     pub solved_at_step: Option<u64>,
-    /// Why training stopped: `total_steps`, `solved` or `interrupted`.
+    /// Why training stopped: `total_steps`, `solved`, `interrupted`, `time_limit` or
+    /// `max_episodes`.
     pub stopped_by: String,
     /// Final greedy evaluation.
     pub eval: Option<EvalSummary>,
@@ -487,6 +509,18 @@ mod tests {
         assert_eq!(state(&dir), RunState::Finished);
         std::fs::write(dir.join("summary.json"), "{trunc").unwrap();
         assert_eq!(state(&dir), RunState::Finished, "an unreadable summary counts as finished");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn training_time_comes_from_a_clean_stop_or_the_episodes_before_the_checkpoint() {
+        let dir = std::env::temp_dir().join(format!("deepq-training-seconds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(training_seconds(&dir, 100), 0.0, "no times.csv: a fresh start");
+        std::fs::write(dir.join("times.csv"), "step,episode,seconds\n40,1,1.5\n90,2,3.25\n130,3,4.0\n").unwrap();
+        assert_eq!(training_seconds(&dir, 100), 3.25, "a killed run: the episodes its checkpoint kept");
+        std::fs::write(dir.join("summary.json"), r#"{"stopped_by": "time_limit", "training_seconds": 4.5}"#).unwrap();
+        assert_eq!(training_seconds(&dir, 130), 4.5, "a clean stop: the summary's total");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -30,6 +30,7 @@ fn frozenlake_preset_solves_and_writes_the_full_run_directory() {
         "episodes",
         "updates",
         "wall_seconds",
+        "training_seconds",
         "sps",
         "threshold",
         "solved",

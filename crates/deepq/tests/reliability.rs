@@ -144,18 +144,22 @@ fn a_time_limit_stops_the_run_cleanly_and_resume_extends_it() {
     assert!(steps > 0 && steps < 50_000_000, "{s}");
     assert!(s["eval"]["episodes"].as_u64() == Some(3), "the final evaluation still runs: {s}");
     assert!(dir.join("checkpoints/resume.safetensors").is_file());
-    let trained = |dir: &Path| -> f64 {
+    let last_time = |dir: &Path| -> f64 {
         let times = std::fs::read_to_string(dir.join("times.csv")).unwrap();
         times.lines().last().unwrap().rsplit(',').next().unwrap().parse().unwrap()
     };
-    let first = trained(&dir);
+    let first = last_time(&dir);
     assert!((1.0..2.5).contains(&first), "trained {first} s of a 2 s budget");
 
     // A new run cannot go into it; a budget the run has used up already is refused.
     assert_user_error(&deepq(&train), "already holds a run that was stopped early; continue it with");
+    let trained = s["training_seconds"].as_f64().unwrap();
+    assert!((2.0..3.0).contains(&trained), "{s}");
     let before = snapshot(&dir);
-    let out = deepq(&["train", "--resume", d, "--time-limit", "1s"]);
-    assert_user_error(&out, "already, which is the --time-limit 1s or more; give a longer one");
+    for used_up in ["1s", "2s"] {
+        let out = deepq(&["train", "--resume", d, "--time-limit", used_up]);
+        assert_user_error(&out, &format!("already, which is the --time-limit {used_up} or more; give a longer one"));
+    }
     assert_eq!(snapshot(&dir), before, "a refused resume changes nothing");
 
     // A longer budget continues the run (its clock counts the first session) and stops it again.
@@ -164,8 +168,10 @@ fn a_time_limit_stops_the_run_cleanly_and_resume_extends_it() {
     let s = json(&dir.join("summary.json"));
     assert_eq!(s["stopped_by"], "time_limit", "{s}");
     assert!(s["env_steps"].as_u64().unwrap() > steps, "{s}");
-    let second = trained(&dir);
+    let second = last_time(&dir);
     assert!(second > first + 1.0 && second < 4.5, "{first} s, then {second} s of a 4 s budget");
+    let total = s["training_seconds"].as_f64().unwrap();
+    assert!((4.0..5.0).contains(&total), "{s}");
 
     // Durations are checked by the argument parser.
     assert_usage_error(&deepq(&["train", "cartpole", "--time-limit", "3"]), "expected a duration such as 3h");

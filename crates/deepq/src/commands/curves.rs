@@ -96,9 +96,12 @@ pub fn run(args: CurvesArgs) -> Result<()> {
         };
         let mean = b.x.iter().copied().zip(b.mean).collect();
         let outline = b.x.iter().copied().zip(b.max).chain(b.x.iter().copied().zip(b.min).rev()).collect();
-        let n = runs.len();
+        let runs = match runs.len() {
+            1 => "1 run".to_string(),
+            n => format!("{n} runs"),
+        };
         bands.push(GroupLines {
-            mean_name: format!("{label}: mean of {n} runs"),
+            mean_name: format!("{label}: mean of {runs}"),
             mean,
             spread_name: format!("{label}: lowest to highest run"),
             outline,
@@ -106,8 +109,11 @@ pub fn run(args: CurvesArgs) -> Result<()> {
     }
     let references = args.reference.iter().map(|r| load_reference(r, by_time, div)).collect::<Result<Vec<_>>>()?;
     let mut chart: Vec<Series<'_>> = Vec::new();
+    // Every band first, so no band tints another group's mean line.
     for (i, g) in bands.iter().enumerate() {
         chart.push(Series { name: &g.spread_name, points: &g.outline, color: i, style: SeriesStyle::Band });
+    }
+    for (i, g) in bands.iter().enumerate() {
         chart.push(Series { name: &g.mean_name, points: &g.mean, color: i, style: SeriesStyle::Line });
     }
     let mut color = bands.len();

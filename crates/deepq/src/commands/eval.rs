@@ -57,8 +57,9 @@ pub struct EvalArgs {
     /// learning curve under this protocol.
     #[arg(long, requires = "target", conflicts_with = "record")]
     pub each_checkpoint: bool,
-    /// With --each-checkpoint: also write the results to this CSV (step, training seconds,
-    /// mean, std, min, max, episodes, capped: the columns of a run's evaluations.csv).
+    /// With --each-checkpoint: also write the results to this CSV, row by row (step, training
+    /// seconds of the last episode ended by that step, mean, std, min, max, episodes, capped:
+    /// the columns of a run's evaluations.csv).
     #[arg(long, value_name = "FILE", requires = "each_checkpoint")]
     pub csv: Option<PathBuf>,
 }

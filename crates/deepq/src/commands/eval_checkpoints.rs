@@ -21,7 +21,8 @@ pub struct EachCheckpoint {
     pub max_steps: Option<u64>,
     /// Print JSON (one array) instead of one line per checkpoint.
     pub json: bool,
-    /// Also write the results as a CSV (the columns of a run's `evaluations.csv`).
+    /// Also write the results as a CSV (the columns of a run's `evaluations.csv`; `seconds` is
+    /// the training time of the last episode that ended by the checkpoint's step).
     pub csv: Option<PathBuf>,
 }
 
@@ -37,6 +38,16 @@ pub fn run(run: &Path, o: &EachCheckpoint) -> Result<()> {
     let times = training_times(run);
     let mut json = Vec::new();
     let mut csv = format!("{COLUMNS}\n");
+    // The file is written before the first evaluation (a bad path fails at once) and after
+    // each one (an evaluation that fails later keeps the rows before it).
+    let write_csv = |text: &str| -> Result<()> {
+        match &o.csv {
+            Some(path) => deepq_log::atomic_write(path, text.as_bytes())
+                .with_context(|| format!("cannot write '{}'", path.display())),
+            None => Ok(()),
+        }
+    };
+    write_csv(&csv)?;
     for (step, path) in &kept {
         let (mut policy, env_id, kwargs) = load_policy(path)?;
         let protocol = o.protocol.resolve(&env_id, &kwargs);
@@ -51,6 +62,7 @@ pub fn run(run: &Path, o: &EachCheckpoint) -> Result<()> {
         let r = evaluate_with(env.as_mut(), policy.as_mut(), episodes, seed, &opts)?;
         let seconds = seconds_at(&times, *step);
         csv.push_str(&csv_row(*step, seconds, &r));
+        write_csv(&csv)?;
         if o.json {
             json.push(serde_json::json!({
                 "step": step, "seconds": seconds, "checkpoint": path.display().to_string(),
@@ -73,9 +85,6 @@ pub fn run(run: &Path, o: &EachCheckpoint) -> Result<()> {
     }
     if o.json {
         println!("{}", serde_json::Value::Array(json));
-    }
-    if let Some(path) = &o.csv {
-        deepq_log::atomic_write(path, csv.as_bytes()).with_context(|| format!("cannot write '{}'", path.display()))?;
     }
     Ok(())
 }

@@ -12,7 +12,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use deepq_agents::checkpoint;
 use deepq_agents::common::{Outcome, RunSpec, StopReason};
 use deepq_agents::dqn::{self, Devices, DqnRun};
-use deepq_agents::observer::Observer;
 use deepq_agents::pg_linear::{self, GreedyLogistic, PgLinearRun, SampledLogistic};
 use deepq_agents::policy::{evaluate_with, Policy};
 use deepq_agents::reinforce::{self, ReinforceRun};
@@ -72,13 +71,16 @@ pub fn run(args: TrainArgs) -> Result<()> {
     };
     let Prepared { config, dir, lock, resume_from, resume_step, new_config, stale_files } = prepared;
     let mut logger = RunLogger::create(&dir, ProgressMode::detect(args.quiet), interrupted.clone(), resume_step)?;
+    // The training time of the sessions before this one: what the time limit and times.csv
+    // continue from.
+    let trained_before = resume_step.map_or(0.0, |step| run_dir::training_seconds(&dir, step));
+    logger.set_time_offset(trained_before);
     if let Some(limit) = args.time_limit {
-        let trained = if resume_step.is_some() { run_dir::training_seconds(&dir) } else { 0.0 };
-        if trained >= limit.as_secs_f64() {
+        if trained_before >= limit.as_secs_f64() {
             bail!(
                 "'{}' has trained for {} already, which is the --time-limit {} or more; give a longer one",
                 dir.display(),
-                humantime::format_duration(Duration::from_secs(trained as u64)),
+                humantime::format_duration(Duration::from_secs(trained_before.round() as u64)),
                 humantime::format_duration(limit)
             );
         }
@@ -113,6 +115,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let finished = logger.finish();
     let mut summary = result?;
     summary.training = logger.training_scores();
+    summary.training_seconds = trained_before + summary.wall_seconds;
     if let Some(from) = resume_step {
         // This session's speed: the steps before the resume took another session's time.
         summary.sps = summary.env_steps.saturating_sub(from) as f64 / summary.wall_seconds.max(1e-9);
@@ -122,11 +125,15 @@ pub fn run(args: TrainArgs) -> Result<()> {
     plot_eval_histogram(&dir, &summary)?;
     report(&summary, &dir, args.quiet);
     if summary.stopped_by == StopReason::TimeLimit.name() && !args.quiet {
-        eprintln!(
-            "deepq: stopped at the time limit ({}); continue the run with: deepq train --resume {} --time-limit LONGER",
-            humantime::format_duration(args.time_limit.unwrap_or_default()),
-            dir.display()
-        );
+        let limit = humantime::format_duration(args.time_limit.unwrap_or_default());
+        if dir.join("checkpoints").join("resume.safetensors").exists() {
+            eprintln!(
+                "deepq: stopped at the time limit ({limit}); continue the run with: deepq train --resume {} --time-limit LONGER",
+                dir.display()
+            );
+        } else {
+            eprintln!("deepq: stopped at the time limit ({limit})");
+        }
     }
     drop(lock);
     if interrupted.load(Ordering::SeqCst) {
@@ -321,12 +328,13 @@ fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &Atomi
     let eval = final_eval(c, &mut out.q.clone(), "checkpoints/final.safetensors", stop)?;
     let stopped_by = if logger.interrupted() {
         StopReason::Interrupted.name()
-    } else if logger.time_limit_reached() && out.env_steps < c.total_steps {
-        StopReason::TimeLimit.name()
     } else if out.solved_at_step.is_some() {
-        "solved"
+        StopReason::Solved.name()
+    } else if out.env_steps < c.total_steps {
+        // The loop ends early only when asked to: Ctrl-C, a solve or the time limit.
+        StopReason::TimeLimit.name()
     } else {
-        "total_steps"
+        StopReason::TotalSteps.name()
     };
     Ok(Summary {
         threshold: cfg.solve_threshold,
@@ -505,6 +513,7 @@ fn counts(c: &RunConfig, env_steps: u64, episodes: u64, updates: u64, wall: f64)
         episodes,
         updates,
         wall_seconds: wall,
+        training_seconds: wall,
         sps: env_steps as f64 / wall.max(1e-9),
         threshold: None,
         solved: false,
