@@ -336,6 +336,22 @@ fn the_shipped_breakout_agent_scores_with_the_homework_protocol() {
 }
 
 #[test]
+fn the_shipped_homework_agent_passes_the_homework_bar() {
+    // models/breakout-homework.safetensors: the `breakout-homework` preset's network after 4 h
+    // of training (models/README.md), on the homework's own 64x64 stack. One whole game under the
+    // homework's protocol (that stack's Breakout is deterministic: a greedy agent plays every
+    // seed's game alike); its 30-game final score is in BENCHMARKS.md.
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/breakout-homework.safetensors");
+    let out = deepq(&["eval", model.to_str().unwrap(), "--protocol", "homework", "--episodes", "1", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["protocol"], "homework");
+    assert_eq!(v["env_id"], "BreakoutNoFrameskip-v4");
+    let score = v["mean"].as_f64().unwrap();
+    assert!(score >= 15.0, "the shipped homework agent passes the homework's bar of 15: {v}");
+}
+
+#[test]
 fn play_and_eval_record_the_whole_evaluated_game() {
     // `deepq play` and `deepq eval --record` play whole games (the `full_game` protocol's env),
     // not one life of the training env: the game `play` prints is the one `eval` scores.
