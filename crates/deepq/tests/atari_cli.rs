@@ -320,34 +320,34 @@ fn the_shipped_pong_agent_plays_and_wins_a_game() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn the_shipped_breakout_agent_scores_with_the_homework_protocol() {
-    // models/breakout.safetensors: the `breakout` preset's best network (models/README.md).
-    // Two whole games under the Practical-RL homework's protocol (greedy, unclipped, at most
-    // 10,000 steps); its 30-game final score is in BENCHMARKS.md.
-    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/breakout.safetensors");
-    let out = deepq(&["eval", model.to_str().unwrap(), "--protocol", "homework", "--episodes", "2", "--json"]);
+/// The homework final score of the shipped model `models/NAME` over `games` whole games
+/// (the Practical-RL homework's protocol: greedy, unclipped, at most 10,000 steps), checked to
+/// be a homework evaluation of Breakout; with the JSON for messages.
+fn shipped_homework_score(name: &str, games: &str) -> (f64, serde_json::Value) {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models").join(name);
+    let out = deepq(&["eval", model.to_str().unwrap(), "--protocol", "homework", "--episodes", games, "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["protocol"], "homework");
     assert_eq!(v["env_id"], "BreakoutNoFrameskip-v4");
-    let score = v["mean"].as_f64().unwrap();
+    (v["mean"].as_f64().unwrap(), v)
+}
+
+#[test]
+fn the_shipped_breakout_agent_scores_with_the_homework_protocol() {
+    // models/breakout.safetensors: the `breakout` preset's best network (models/README.md).
+    // Two whole games; its 30-game final score is in BENCHMARKS.md.
+    let (score, v) = shipped_homework_score("breakout.safetensors", "2");
     assert!(score >= 15.0, "the shipped agent passes the homework's bar of 15: {v}");
 }
 
 #[test]
 fn the_shipped_homework_agent_passes_the_homework_bar() {
     // models/breakout-homework.safetensors: the `breakout-homework` preset's network after 4 h
-    // of training (models/README.md), on the homework's own 64x64 stack. One whole game under the
-    // homework's protocol (that stack's Breakout is deterministic: a greedy agent plays every
-    // seed's game alike); its 30-game final score is in BENCHMARKS.md.
-    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/breakout-homework.safetensors");
-    let out = deepq(&["eval", model.to_str().unwrap(), "--protocol", "homework", "--episodes", "1", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["protocol"], "homework");
-    assert_eq!(v["env_id"], "BreakoutNoFrameskip-v4");
-    let score = v["mean"].as_f64().unwrap();
+    // of training (models/README.md), on the homework's own 64x64 stack. One whole game (that
+    // stack's Breakout is deterministic: a greedy agent plays every seed's game alike); its
+    // 30-game final score is in BENCHMARKS.md.
+    let (score, v) = shipped_homework_score("breakout-homework.safetensors", "1");
     assert!(score >= 15.0, "the shipped homework agent passes the homework's bar of 15: {v}");
 }
 
