@@ -97,6 +97,8 @@ fn kept_checkpoints_give_a_learning_curve_afterwards() {
     assert_user_error(&deepq(&["eval", p, "--each-checkpoint"]), "keep_checkpoints=true");
     let file = format!("{p}/checkpoints/final.safetensors");
     assert_user_error(&deepq(&["eval", &file, "--each-checkpoint"]), "takes a run directory");
+    let out = deepq(&["eval", d, "--each-checkpoint", "--episodes", "1", "--csv", "/nonexistent-dir/curve.csv"]);
+    assert_user_error(&out, "cannot write '/nonexistent-dir/curve.csv'");
     let out = deepq(&["eval", p, "--csv", "x.csv"]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     let bad = tmp("keep-no-every");
