@@ -35,6 +35,6 @@ pub use plot::{
     plot_chart, plot_returns, plot_returns_sized, plot_series, plot_series_sized, Series, SeriesStyle,
     DEFAULT_PLOT_SIZE, RETURNS_WINDOW,
 };
-pub use stats::{moving_mean, seed_band, SeedBand};
+pub use stats::{first_full_window_reaching, moving_mean, seed_band, SeedBand};
 pub use tensorboard::{encode_varint, mask_crc32c, masked_crc32c, read_tfrecords, unmask_crc32c, TensorBoardWriter};
 pub use video::{record_video, record_video_with_ffmpeg, GifRecorder, Mp4Recorder, VideoFrame, FFMPEG_MISSING};

@@ -43,6 +43,17 @@ pub fn moving_mean(values: &[f64], window: usize) -> Vec<f64> {
     out
 }
 
+/// The index of the first value at which the trailing mean of a full `window` values (this
+/// value and the `window - 1` before it) is at least `threshold`, or `None` if it never is.
+///
+/// A window that is not full yet never counts, so one lucky early episode is not a crossing
+/// (the measure behind "steps until the mean of the last 20 games passed 0"). A `window` of 0
+/// is treated as 1.
+pub fn first_full_window_reaching(values: &[f64], window: usize, threshold: f64) -> Option<usize> {
+    let window = window.max(1);
+    moving_mean(values, window).iter().enumerate().skip(window - 1).find(|(_, m)| **m >= threshold).map(|(i, _)| i)
+}
+
 /// Several runs' curves (seeds of one configuration) summarised on a common horizontal grid:
 /// at each `x`, the mean, lowest and highest of the runs' values.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +143,22 @@ mod tests {
                 s.iter().sum::<f64>() / s.len() as f64
             })
             .collect()
+    }
+
+    #[test]
+    fn crossings_need_a_full_window() {
+        // Trailing means of 2: -, 3, 5, 2, 6 (the first window is not full).
+        let v = [10.0, -4.0, 14.0, -10.0, 22.0];
+        assert_eq!(first_full_window_reaching(&v, 2, 5.0), Some(2));
+        assert_eq!(first_full_window_reaching(&v, 2, 6.0), Some(4));
+        assert_eq!(first_full_window_reaching(&v, 2, 2.5), Some(1), "at least, not above");
+        assert_eq!(first_full_window_reaching(&v, 2, 7.0), None);
+        // The lucky first value alone reaches 10, but its window of 2 is not full.
+        assert_eq!(first_full_window_reaching(&v, 2, 10.0), None);
+        assert_eq!(first_full_window_reaching(&v, 1, 10.0), Some(0));
+        assert_eq!(first_full_window_reaching(&v, 0, 10.0), Some(0), "0 is 1");
+        assert_eq!(first_full_window_reaching(&v, 6, -100.0), None, "never a full window");
+        assert_eq!(first_full_window_reaching(&[], 1, 0.0), None);
     }
 
     #[test]

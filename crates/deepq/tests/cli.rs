@@ -289,6 +289,21 @@ fn curves_draws_runs_against_steps_and_training_time() {
     let (r2, one) = (run2.to_str().unwrap(), format!("seed 1={}", run2.display()));
     let out = deepq(&["curves", r2, "--group", &one, "--y", "eval", "--out", p]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // `--passes`: the table alone, no picture needed; a row per run and one per group.
+    let out = deepq(&["curves", r2, "--group", &group, "--window", "5", "--passes", "-5,10"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = table.lines().collect();
+    assert!(rows[0].ends_with("| mean of 5 >= -5 | mean of 5 >= 10 |"), "{table}");
+    assert_eq!(rows.len(), 6, "header, rule, run2, the group's 2 runs, the group: {table}");
+    assert!(rows[5].starts_with("| **cartpole** (2 runs: mean, worst) |"), "{table}");
+    assert!(rows[2].contains(" (") && rows[2].ends_with(" s) |"), "steps with training seconds: {table}");
+    for (args, needle) in [(vec!["curves", r, "--passes", "1,x"], "invalid float"), (vec!["curves", r], "--out")] {
+        let out = deepq(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "a usage error: {stderr}");
+        assert!(stderr.contains(needle) && !stderr.contains("panicked"), "{stderr}");
+    }
     assert_user_error(&deepq(&["curves", "--group", r, "--out", p]), "expected LABEL=RUN,RUN");
     assert_user_error(&deepq(&["curves", "--group", "seeds=", "--out", p]), "expected LABEL=RUN,RUN");
     let late = dir.join("late");

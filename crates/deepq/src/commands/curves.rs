@@ -28,9 +28,14 @@ pub struct CurvesArgs {
     /// as it is).
     #[arg(long)]
     pub window: Option<usize>,
-    /// The PNG to write.
-    #[arg(long)]
-    pub out: PathBuf,
+    /// The PNG to write (optional with `--passes`).
+    #[arg(long, required_unless_present = "passes")]
+    pub out: Option<PathBuf>,
+    /// Levels of the moving mean, e.g. `--passes 0,10`: print a Markdown table of the env step
+    /// and training time at which each run's mean of a full window first reached each level,
+    /// with its last and best mean, and for each group the mean and worst of its runs.
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true, value_name = "Y,Y...")]
+    pub passes: Vec<f64>,
     /// Chart title (default: what is plotted).
     #[arg(long)]
     pub title: Option<String>,
@@ -84,6 +89,17 @@ pub fn run(args: CurvesArgs) -> Result<()> {
         t if t >= 120.0 => ("minutes", 60.0),
         _ => ("seconds", 1.0),
     };
+    if !args.passes.is_empty() {
+        if let Some(bad) = args.passes.iter().find(|p| !p.is_finite()) {
+            bail!("--passes takes finite numbers, got {bad}");
+        }
+        let singles: Vec<&RunCurve> = curves.iter().collect();
+        let grouped: Vec<(&str, Vec<&RunCurve>)> =
+            group_curves.iter().map(|(label, runs)| (label.as_str(), runs.iter().collect())).collect();
+        let unit = TimeUnit { name: unit, div };
+        print!("{}", passes_table(&singles, &grouped, window, &args.passes, &unit));
+    }
+    let Some(out) = &args.out else { return Ok(()) };
     let axis = Axis { window, by_time, div, evals };
     let series =
         curves.iter().map(|c| Ok((c.label.clone(), axis.smoothed(c)?))).collect::<Result<Vec<(String, Vec<_>)>>>()?;
@@ -132,10 +148,123 @@ pub fn run(args: CurvesArgs) -> Result<()> {
         (false, w) => (format!("{y}, mean of the last {w}"), y.as_str()),
     };
     let title = args.title.clone().unwrap_or(default_title);
-    deepq_log::plot_chart(&args.out, deepq_log::DEFAULT_PLOT_SIZE, &title, &x_label, y_label, &chart)
-        .with_context(|| format!("cannot write '{}'", args.out.display()))?;
-    eprintln!("deepq: wrote {}", args.out.display());
+    deepq_log::plot_chart(out, deepq_log::DEFAULT_PLOT_SIZE, &title, &x_label, y_label, &chart)
+        .with_context(|| format!("cannot write '{}'", out.display()))?;
+    eprintln!("deepq: wrote {}", out.display());
     Ok(())
+}
+
+/// The unit training times are shown in: its name and seconds per unit.
+struct TimeUnit {
+    name: &'static str,
+    div: f64,
+}
+
+/// Where one run's moving mean stands: its last and best full-window means and, for each
+/// `--passes` level, the (env step, training seconds) at which it first reached it.
+struct Passes {
+    last: f64,
+    best: Option<f64>,
+    reached: Vec<Option<(f64, Option<f64>)>>,
+}
+
+impl Passes {
+    fn of(c: &RunCurve, window: usize, levels: &[f64]) -> Passes {
+        let values: Vec<f64> = c.points.iter().map(|p| p.2).collect();
+        let means = deepq_log::moving_mean(&values, window);
+        let full = means.get(window.max(1) - 1..).unwrap_or(&[]);
+        let reached = levels
+            .iter()
+            .map(|&y| deepq_log::first_full_window_reaching(&values, window, y).map(|i| (c.points[i].0, c.points[i].1)))
+            .collect();
+        Passes { last: means.last().copied().unwrap_or(f64::NAN), best: full.iter().copied().reduce(f64::max), reached }
+    }
+}
+
+/// The `--passes` table (Markdown): a row per single run, a row per run of each group, and a
+/// row per group with the mean and worst of its runs.
+fn passes_table(
+    singles: &[&RunCurve],
+    groups: &[(&str, Vec<&RunCurve>)],
+    window: usize,
+    levels: &[f64],
+    unit: &TimeUnit,
+) -> String {
+    let mut out = format!("| run | episodes | env steps | last mean of {window} | best mean of {window} |");
+    for y in levels {
+        out += &format!(" mean of {window} >= {y} |");
+    }
+    out += &format!("\n|---|---|---|---|---|{}\n", "---|".repeat(levels.len()));
+    let mut row = |label: &str, c: &RunCurve, p: &Passes| {
+        let best = p.best.map_or("(window not full)".to_string(), |b| format!("{b:.2}"));
+        let last = c.points.last().map_or(0.0, |l| l.0);
+        out += &format!("| {label} | {} | {} | {:.2} | {best} |", c.points.len(), thousands(last), p.last);
+        for r in &p.reached {
+            out += &format!(" {} |", r.map_or("not reached".to_string(), |(step, t)| at(step, t, unit)));
+        }
+        out += "\n";
+    };
+    for c in singles {
+        row(&c.label, c, &Passes::of(c, window, levels));
+    }
+    let mut summaries = Vec::new();
+    for (label, runs) in groups {
+        let passes: Vec<Passes> = runs.iter().map(|c| Passes::of(c, window, levels)).collect();
+        for (c, p) in runs.iter().zip(&passes) {
+            row(&format!("{label}: {}", c.label), c, p);
+        }
+        summaries.push(group_row(label, &passes, levels.len(), unit));
+    }
+    for s in summaries {
+        out += &s;
+    }
+    out
+}
+
+/// A group's summary row: the mean and worst of its runs' last means and of the steps at which
+/// they reached each level (or how many reached it, when not all did).
+fn group_row(label: &str, passes: &[Passes], levels: usize, unit: &TimeUnit) -> String {
+    let n = passes.len();
+    let lasts: Vec<f64> = passes.iter().map(|p| p.last).collect();
+    let mean_last = lasts.iter().sum::<f64>() / n as f64;
+    let worst_last = lasts.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut out = format!("| **{label}** ({n} runs: mean, worst) | | | {mean_last:.2}, {worst_last:.2} | |");
+    for i in 0..levels {
+        let hits: Vec<(f64, Option<f64>)> = passes.iter().filter_map(|p| p.reached[i]).collect();
+        if hits.len() < n {
+            out += &format!(" {} of {n} runs |", hits.len());
+            continue;
+        }
+        let mean_step = hits.iter().map(|h| h.0).sum::<f64>() / n as f64;
+        let mean_time = hits.iter().map(|h| h.1).sum::<Option<f64>>().map(|t| t / n as f64);
+        let worst = hits.iter().copied().fold((f64::NEG_INFINITY, None), |w, h| if h.0 > w.0 { h } else { w });
+        out += &format!(" {}; worst {} |", at(mean_step, mean_time, unit), at(worst.0, worst.1, unit));
+    }
+    out + "\n"
+}
+
+/// `474,312 (1.53 h)`: an env step and, when known, the training time then.
+fn at(step: f64, seconds: Option<f64>, unit: &TimeUnit) -> String {
+    let time = match (seconds, unit.name) {
+        (Some(t), "hours") => format!(" ({:.2} h)", t / unit.div),
+        (Some(t), "minutes") => format!(" ({:.1} min)", t / unit.div),
+        (Some(t), _) => format!(" ({t:.1} s)"),
+        (None, _) => String::new(),
+    };
+    format!("{}{time}", thousands(step))
+}
+
+/// A step count with thousands separators: `1,300,000`.
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.round().max(0.0));
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// A group's two chart entries: the mean of its runs and the band they span.
@@ -297,7 +426,42 @@ fn load_reference(path: &Path, by_time: bool, div: f64) -> Result<(String, Vec<(
 
 #[cfg(test)]
 mod tests {
-    use super::{load_evaluations, load_reference};
+    use super::{load_evaluations, load_reference, passes_table, thousands, RunCurve, TimeUnit};
+
+    #[test]
+    fn passes_tables_give_first_full_window_crossings_and_group_summaries() {
+        let run = |label: &str, ys: &[f64]| RunCurve {
+            label: label.into(),
+            points: ys
+                .iter()
+                .enumerate()
+                .map(|(i, &y)| (1000.0 * (i + 1) as f64, Some(3600.0 * i as f64), y))
+                .collect(),
+        };
+        // Means of 2: -, 0, 10, 20 and -, -5, 0, 5.
+        let a = run("a", &[-10.0, 10.0, 10.0, 30.0]);
+        let b = run("b", &[-10.0, 0.0, 0.0, 10.0]);
+        let unit = TimeUnit { name: "hours", div: 3600.0 };
+        let table = passes_table(&[&a], &[("cfg", vec![&a, &b])], 2, &[0.0, 10.0], &unit);
+        let rows: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            rows[0],
+            "| run | episodes | env steps | last mean of 2 | best mean of 2 | mean of 2 >= 0 | mean of 2 >= 10 |"
+        );
+        assert_eq!(rows[2], "| a | 4 | 4,000 | 20.00 | 20.00 | 2,000 (1.00 h) | 3,000 (2.00 h) |");
+        assert_eq!(rows[3], rows[2].replacen("| a |", "| cfg: a |", 1));
+        assert_eq!(rows[4], "| cfg: b | 4 | 4,000 | 5.00 | 5.00 | 3,000 (2.00 h) | not reached |");
+        assert_eq!(rows[5], "| **cfg** (2 runs: mean, worst) | | | 12.50, 5.00 | | 2,500 (1.50 h); worst 3,000 (2.00 h) | 1 of 2 runs |");
+        assert_eq!(rows.len(), 6);
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1000.0), "1,000");
+        assert_eq!(thousands(1_300_000.4), "1,300,000");
+    }
 
     #[test]
     fn evaluation_files_without_columns_or_rows_are_one_line_errors() {
