@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The Pong ablation of BENCHMARKS.md ("Configurations run for `pong` and `breakout`"): arms that
+# each make one change from the `pong` preset (no prioritized replay, 1-step returns, no dueling
+# head, no Double DQN), trained for 600k agent steps with `pong`'s epsilon schedule (1 -> 0.01
+# over 150k steps) and a kept network every 50k steps, seed by seed. Then it prints where each
+# arm's mean of the last 20 training games first reached 0 and 10 (`deepq curves --passes`) and
+# draws the arms' curves into OUT/ablation-steps.png.
+#
+# It is resumable: run it again after Ctrl-C, a crash or a session's end and it continues each
+# arm from its last checkpoint (Ctrl-C writes one at once; a kill loses at most 50k steps) and
+# skips the finished ones. One arm takes 1.5-3 h of both cores of a 2-core machine.
+#
+# Usage: scripts/pong_ablation.sh OUT [SEED...]     (seeds default to 0 1)
+# Environment: DEEPQ_BIN (default target/release/deepq, built with the atari feature if missing),
+# ARMS (a space-separated list of the arm names below, in the order to run them; default
+# "no-per one-step no-dueling no-double").
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ $# -lt 1 ]; then
+    echo "usage: $0 OUT [SEED...]" >&2
+    exit 2
+fi
+out="$1"
+shift
+seeds=("$@")
+[ ${#seeds[@]} -gt 0 ] || seeds=(0 1)
+bin="${DEEPQ_BIN:-$repo/target/release/deepq}"
+bash "$repo/scripts/setup_atari.sh" >&2
+if [ ! -x "$bin" ]; then
+    (cd "$repo" && cargo build --release --features atari -p deepq)
+fi
+# The change each arm makes, as a `--set` override. `baseline` sets what `pong` already has: it is
+# `pong` itself, cut at 600k steps like the arms (not in the default list: `pong`'s seeds 0-4 are
+# in BENCHMARKS.md).
+declare -A change=(
+    [baseline]="dqn.double=true"
+    [no-per]="dqn.replay.prioritized=false"
+    [one-step]="dqn.replay.n_step=1"
+    [no-dueling]="dqn.network.dueling=false"
+    [no-double]="dqn.double=false"
+)
+read -r -a arms <<< "${ARMS:-no-per one-step no-dueling no-double}"
+for arm in "${arms[@]}"; do
+    if [ -z "${change[$arm]:-}" ]; then
+        echo "unknown arm '$arm'; the arms are: ${!change[*]}" >&2
+        exit 2
+    fi
+done
+mkdir -p "$out"
+for seed in "${seeds[@]}"; do
+    for arm in "${arms[@]}"; do
+        dir="$out/$arm-s$seed"
+        if [ -f "$dir/summary.json" ] && ! grep -q '"stopped_by": *"\(interrupted\|time_limit\)"' "$dir/summary.json"; then
+            continue
+        fi
+        echo "$(date -u '+%F %H:%M') $arm, seed $seed" >&2
+        if [ -f "$dir/checkpoints/resume.safetensors" ]; then
+            "$bin" train --resume "$dir" --quiet >> "$dir.log" 2>&1
+        elif [ -d "$dir" ]; then
+            "$bin" train --resume "$dir" --force --quiet >> "$dir.log" 2>&1
+        else
+            "$bin" train pong --seed "$seed" --out "$dir" --quiet --set total_steps=600000 \
+                --set dqn.exploration.fraction=0.25 --set dqn.run.checkpoint_every=50000 \
+                --set dqn.run.keep_checkpoints=true --set "${change[$arm]}" >> "$dir.log" 2>&1
+        fi
+    done
+done
+groups=()
+for arm in "${arms[@]}"; do
+    runs=$(for seed in "${seeds[@]}"; do [ -f "$out/$arm-s$seed/metrics.csv" ] && echo -n "$out/$arm-s$seed,"; done)
+    [ -n "$runs" ] && groups+=(--group "$arm=${runs%,}")
+done
+"$bin" curves "${groups[@]}" --window 20 --passes 0,10 --out "$out/ablation-steps.png"
