@@ -67,8 +67,7 @@ fn spawn(args: &[&str]) -> Child {
 
 #[cfg(unix)]
 fn ctrl_c(child: &Child) {
-    let ok = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success();
-    assert!(ok, "kill -INT failed");
+    signal(child, "INT");
 }
 
 /// Waits for `child` at most `secs` seconds; kills it and fails the test when it is still running.
@@ -99,6 +98,52 @@ fn wait_for(what: &str, child: &mut Child, cond: impl Fn() -> bool) {
 
 fn stderr_of(child: Child) -> String {
     String::from_utf8_lossy(&child.wait_with_output().unwrap().stderr).into_owned()
+}
+
+#[cfg(unix)]
+fn signal(child: &Child, name: &str) {
+    let ok = Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status().unwrap().success();
+    assert!(ok, "kill -{name} failed");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_like_ctrl_c_and_sighup_is_left_alone() {
+    let dir = tmp("sigterm");
+    let d = dir.to_str().unwrap();
+    let mut child =
+        spawn(&["train", "cartpole-cleanrl", "--out", d, "--set", "total_steps=50000000", "--set", "eval.episodes=3"]);
+    let metrics = dir.join("metrics.csv");
+    wait_for("the first episodes", &mut child, || {
+        std::fs::read_to_string(&metrics).is_ok_and(|t| t.lines().count() > 3)
+    });
+    signal(&child, "TERM");
+    let status = wait_at_most(&mut child, 60, "a run sent SIGTERM");
+    let stderr = stderr_of(child);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("deepq: SIGTERM: stopping after this step"), "{stderr}");
+    assert!(stderr.contains(&format!("deepq train --resume {d}")), "{stderr}");
+    let s = json(&dir.join("summary.json"));
+    assert_eq!(s["stopped_by"], "interrupted", "{s}");
+    assert!(dir.join("checkpoints/resume.safetensors").is_file());
+    assert!(!dir.join(".lock").exists(), "the lock is released");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // SIGHUP keeps its default: `nohup` (which ignores it) keeps a run alive past its terminal,
+    // and without nohup the signal ends the process as for any program.
+    let dir = tmp("sighup");
+    let d = dir.to_str().unwrap();
+    let mut child =
+        spawn(&["train", "cartpole-cleanrl", "--out", d, "--set", "total_steps=50000000", "--set", "eval.episodes=3"]);
+    let metrics = dir.join("metrics.csv");
+    wait_for("the first episodes", &mut child, || {
+        std::fs::read_to_string(&metrics).is_ok_and(|t| t.lines().count() > 3)
+    });
+    signal(&child, "HUP");
+    let status = wait_at_most(&mut child, 60, "a run sent SIGHUP");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(1), "ended by SIGHUP itself, not a clean stop");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]

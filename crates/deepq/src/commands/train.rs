@@ -285,31 +285,54 @@ fn describe(c: &RunConfig) -> String {
     }
 }
 
-/// The process's Ctrl-C flag, cleared. The first Ctrl-C sets it (training stops cleanly after
-/// the current step and the run directory is written); a second one exits at once with
-/// [`EXIT_INTERRUPTED`](crate::EXIT_INTERRUPTED), releasing the run directory's lock.
+/// The process's stop flag, cleared. The first Ctrl-C or SIGTERM (what `kill`, `timeout`,
+/// `docker stop` and batch schedulers send) sets it: training stops cleanly after the current
+/// step and the run directory is written, resume checkpoint included. A second one exits at once
+/// with [`EXIT_INTERRUPTED`](crate::EXIT_INTERRUPTED), releasing the run directory's lock.
+/// SIGHUP keeps its default, so `nohup deepq train ...` outlives its terminal.
 fn ctrl_c_flag() -> Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     let flag = FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
         let f = flag.clone();
-        // If another handler is installed already (a program embedding deepq), Ctrl-C keeps its
-        // behaviour and the flag stays clear.
-        let _ = ctrlc::set_handler(move || {
+        let on_stop_request = move |what: &str| {
             if f.swap(true, Ordering::SeqCst) {
                 run_dir::release_all_locks();
                 std::process::exit(i32::from(crate::EXIT_INTERRUPTED));
             }
             // Evaluations inside the learning loops stop too.
             deepq_agents::util::request_stop();
-            eprintln!("deepq: stopping after this step and writing the run directory (Ctrl-C again to quit at once)");
-        });
+            eprintln!(
+                "deepq: {what}: stopping after this step and writing the run directory ({what} again to quit at once)"
+            );
+        };
+        let on_term = on_stop_request.clone();
+        // If another handler is installed already (a program embedding deepq), Ctrl-C keeps its
+        // behaviour and the flag stays clear.
+        let _ = ctrlc::set_handler(move || on_stop_request("Ctrl-C"));
+        watch_sigterm(on_term);
         flag
     });
     flag.store(false, Ordering::SeqCst);
     deepq_agents::util::clear_stop();
     flag.clone()
 }
+
+/// Runs `on_term("SIGTERM")` on a watcher thread each time the process receives SIGTERM.
+#[cfg(unix)]
+fn watch_sigterm(on_term: impl Fn(&str) + Send + 'static) {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM]) else {
+        return; // SIGTERM then ends the process at once, as it does by default.
+    };
+    let _ = std::thread::Builder::new().name("sigterm".into()).spawn(move || {
+        for _ in signals.forever() {
+            on_term("SIGTERM");
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn watch_sigterm(_on_term: impl Fn(&str) + Send + 'static) {}
 
 fn train_tabular(c: &RunConfig, dir: &Path, logger: &mut RunLogger, stop: &AtomicBool) -> Result<Summary> {
     let cfg = c.tabular.as_ref().ok_or_else(|| anyhow!("missing [tabular] table"))?;
