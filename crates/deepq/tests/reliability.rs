@@ -65,11 +65,6 @@ fn spawn(args: &[&str]) -> Child {
         .expect("deepq starts")
 }
 
-#[cfg(unix)]
-fn ctrl_c(child: &Child) {
-    signal(child, "INT");
-}
-
 /// Waits for `child` at most `secs` seconds; kills it and fails the test when it is still running.
 fn wait_at_most(child: &mut Child, secs: u64, what: &str) -> ExitStatus {
     let start = Instant::now();
@@ -100,16 +95,18 @@ fn stderr_of(child: Child) -> String {
     String::from_utf8_lossy(&child.wait_with_output().unwrap().stderr).into_owned()
 }
 
+/// Sends `child` the signal `name` (`INT` is Ctrl-C).
 #[cfg(unix)]
 fn signal(child: &Child, name: &str) {
     let ok = Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status().unwrap().success();
     assert!(ok, "kill -{name} failed");
 }
 
+/// A long `cartpole-cleanrl` training in `tmp(name)`, once its first episodes are logged (its
+/// signal handlers are installed by then).
 #[cfg(unix)]
-#[test]
-fn sigterm_stops_like_ctrl_c_and_sighup_is_left_alone() {
-    let dir = tmp("sigterm");
+fn training_under_way(name: &str) -> (PathBuf, Child) {
+    let dir = tmp(name);
     let d = dir.to_str().unwrap();
     let mut child =
         spawn(&["train", "cartpole-cleanrl", "--out", d, "--set", "total_steps=50000000", "--set", "eval.episodes=3"]);
@@ -117,58 +114,53 @@ fn sigterm_stops_like_ctrl_c_and_sighup_is_left_alone() {
     wait_for("the first episodes", &mut child, || {
         std::fs::read_to_string(&metrics).is_ok_and(|t| t.lines().count() > 3)
     });
-    signal(&child, "TERM");
-    let status = wait_at_most(&mut child, 60, "a run sent SIGTERM");
-    let stderr = stderr_of(child);
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("deepq: SIGTERM: stopping after this step"), "{stderr}");
-    assert!(stderr.contains(&format!("deepq train --resume {d}")), "{stderr}");
-    let s = json(&dir.join("summary.json"));
-    assert_eq!(s["stopped_by"], "interrupted", "{s}");
-    assert!(dir.join("checkpoints/resume.safetensors").is_file());
-    assert!(!dir.join(".lock").exists(), "the lock is released");
-    let _ = std::fs::remove_dir_all(&dir);
-
-    // SIGHUP keeps its default: `nohup` (which ignores it) keeps a run alive past its terminal,
-    // and without nohup the signal ends the process as for any program.
-    let dir = tmp("sighup");
-    let d = dir.to_str().unwrap();
-    let mut child =
-        spawn(&["train", "cartpole-cleanrl", "--out", d, "--set", "total_steps=50000000", "--set", "eval.episodes=3"]);
-    let metrics = dir.join("metrics.csv");
-    wait_for("the first episodes", &mut child, || {
-        std::fs::read_to_string(&metrics).is_ok_and(|t| t.lines().count() > 3)
-    });
-    signal(&child, "HUP");
-    let status = wait_at_most(&mut child, 60, "a run sent SIGHUP");
-    use std::os::unix::process::ExitStatusExt;
-    assert_eq!(status.signal(), Some(1), "ended by SIGHUP itself, not a clean stop");
-    let _ = std::fs::remove_dir_all(&dir);
+    (dir, child)
 }
 
+/// Sends `child` the signal `name` (`INT`, `TERM`, ...), waits for it and checks that it stopped
+/// cleanly: exit 130, the run directory written with its resume checkpoint, the lock released.
+/// Returns its standard error.
 #[cfg(unix)]
-#[test]
-fn ctrl_c_writes_the_run_directory_and_exits_130() {
-    let dir = tmp("ctrl-c");
-    let d = dir.to_str().unwrap();
-    let mut child =
-        spawn(&["train", "cartpole-cleanrl", "--out", d, "--set", "total_steps=50000000", "--set", "eval.episodes=3"]);
-    let metrics = dir.join("metrics.csv");
-    wait_for("the first episodes", &mut child, || {
-        std::fs::read_to_string(&metrics).is_ok_and(|t| t.lines().count() > 3)
-    });
-    ctrl_c(&child);
-    let status = wait_at_most(&mut child, 60, "an interrupted run");
+fn stop_with(name: &str, dir: &Path, mut child: Child) -> String {
+    signal(&child, name);
+    let status = wait_at_most(&mut child, 60, &format!("a run sent SIG{name}"));
     let stderr = stderr_of(child);
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("deepq: interrupted; the run directory is written"), "{stderr}");
-    assert!(stderr.contains(&format!("deepq train --resume {d}")), "{stderr}");
+    assert!(stderr.contains(&format!("deepq train --resume {}", dir.display())), "{stderr}");
     assert!(!stderr.contains("error:") && !stderr.contains("panicked"), "{stderr}");
     let s = json(&dir.join("summary.json"));
     assert_eq!(s["stopped_by"], "interrupted", "{s}");
     assert!(dir.join("checkpoints/resume.safetensors").is_file());
     assert!(dir.join("plots/return.png").is_file());
     assert!(!dir.join(".lock").exists(), "the lock is released");
+    stderr
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_writes_the_run_directory_and_exits_130() {
+    let (dir, child) = training_under_way("ctrl-c");
+    let stderr = stop_with("INT", &dir, child);
+    assert!(stderr.contains("deepq: Ctrl-C: stopping after this step"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_like_ctrl_c_and_sighup_is_left_alone() {
+    let (dir, child) = training_under_way("sigterm");
+    let stderr = stop_with("TERM", &dir, child);
+    assert!(stderr.contains("deepq: SIGTERM: stopping after this step"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // SIGHUP keeps its default: `nohup` (which ignores it) keeps a run alive past its terminal,
+    // and without nohup the signal ends the process as for any program.
+    let (dir, mut child) = training_under_way("sighup");
+    signal(&child, "HUP");
+    let status = wait_at_most(&mut child, 60, "a run sent SIGHUP");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(1), "ended by SIGHUP itself, not by a clean stop");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -246,9 +238,9 @@ fn a_second_ctrl_c_exits_at_once() {
     ]);
     wait_for("the run directory", &mut child, || dir.join("config.toml").exists());
     std::thread::sleep(Duration::from_millis(300));
-    ctrl_c(&child);
+    signal(&child, "INT");
     std::thread::sleep(Duration::from_millis(300));
-    ctrl_c(&child);
+    signal(&child, "INT");
     let status = wait_at_most(&mut child, 10, "a run after two Ctrl-C");
     let stderr = stderr_of(child);
     assert_eq!(status.code(), Some(130), "{stderr}");
