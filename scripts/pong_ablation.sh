@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The Pong ablation of BENCHMARKS.md ("Configurations run for `pong` and `breakout`"): arms that
 # each make one change from the `pong` preset (no prioritized replay, 1-step returns, no dueling
-# head, no Double DQN), trained for 600k agent steps with `pong`'s epsilon schedule (1 -> 0.01
-# over 150k steps) and a kept network every 50k steps, seed by seed. Then it prints where each
-# arm's mean of the last 20 training games first reached 0 and 10 (`deepq curves --passes`) and
-# draws the arms' curves into OUT/ablation-steps.png.
+# head, no Double DQN), trained for 600k agent steps with `pong`'s schedules (epsilon 1 -> 0.01
+# over 150k steps, prioritized replay's beta 0.4 -> 1 over `pong`'s 1.5M steps) and a kept
+# network every 50k steps, seed by seed. Then it prints where each arm's mean of the last 20
+# training games first reached 0 and 10 (`deepq curves --passes`) and draws the arms' curves
+# into OUT/ablation-steps.png.
 #
 # It is resumable: run it again after Ctrl-C, a crash or a session's end and it continues each
 # arm from its last checkpoint (Ctrl-C writes one at once; a kill loses at most 50k steps) and
@@ -60,7 +61,8 @@ for seed in "${seeds[@]}"; do
             "$bin" train --resume "$dir" --force --quiet >> "$dir.log" 2>&1
         else
             "$bin" train pong --seed "$seed" --out "$dir" --quiet --set total_steps=600000 \
-                --set dqn.exploration.fraction=0.25 --set dqn.run.checkpoint_every=50000 \
+                --set dqn.exploration.fraction=0.25 --set dqn.replay.beta_steps=1500000 \
+                --set dqn.run.checkpoint_every=50000 \
                 --set dqn.run.keep_checkpoints=true --set "${change[$arm]}" >> "$dir.log" 2>&1
         fi
     done
