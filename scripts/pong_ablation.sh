@@ -33,10 +33,6 @@ if ! [[ "$parallel" =~ ^[1-9][0-9]*$ ]]; then
     echo "PARALLEL must be a whole number from 1, got '$parallel'" >&2
     exit 2
 fi
-bash "$repo/scripts/setup_atari.sh" >&2
-if [ ! -x "$bin" ]; then
-    (cd "$repo" && cargo build --release --features atari -p deepq)
-fi
 # The change each arm makes, as a `--set` override. `baseline` sets what `pong` already has: it is
 # `pong` itself, cut at 600k steps like the arms (not in the default list: `pong`'s seeds 0-4 are
 # in BENCHMARKS.md).
@@ -54,6 +50,10 @@ for arm in "${arms[@]}"; do
         exit 2
     fi
 done
+bash "$repo/scripts/setup_atari.sh" >&2
+if [ ! -x "$bin" ]; then
+    (cd "$repo" && cargo build --release --features atari -p deepq)
+fi
 mkdir -p "$out"
 # Trains (or continues) one arm on one seed: run_arm ARM SEED CHANGE.
 run_arm() {

@@ -304,6 +304,7 @@ fn curves_draws_runs_against_steps_and_training_time() {
         assert_eq!(out.status.code(), Some(2), "a usage error: {stderr}");
         assert!(stderr.contains(needle) && !stderr.contains("panicked"), "{stderr}");
     }
+    assert_user_error(&deepq(&["curves", r, "--passes", "0,NaN"]), "--passes takes finite numbers");
     assert_user_error(&deepq(&["curves", "--group", r, "--out", p]), "expected LABEL=RUN,RUN");
     assert_user_error(&deepq(&["curves", "--group", "seeds=", "--out", p]), "expected LABEL=RUN,RUN");
     let late = dir.join("late");
@@ -312,4 +313,23 @@ fn curves_draws_runs_against_steps_and_training_time() {
     let apart = format!("apart={r},{}", late.display());
     assert_user_error(&deepq(&["curves", "--group", &apart, "--out", p]), "share no range of env steps");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn pong_ablation_script_refuses_bad_arguments_before_setting_anything_up() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pong_ablation.sh");
+    let dir = tmp("ablation-args");
+    let out_dir = dir.to_str().unwrap();
+    for (vars, args, needle) in [
+        (vec![("PARALLEL", "x")], vec![out_dir], "PARALLEL must be a whole number"),
+        (vec![("ARMS", "no-per bogus")], vec![out_dir], "unknown arm 'bogus'"),
+        (vec![], vec![], "usage:"),
+    ] {
+        let out = std::process::Command::new("bash").arg(script).args(&args).envs(vars).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(needle), "expected '{needle}' in: {stderr}");
+    }
+    assert!(!dir.exists(), "nothing was created");
 }
