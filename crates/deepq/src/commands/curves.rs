@@ -228,7 +228,8 @@ fn group_row(label: &str, passes: &[Passes], levels: usize, unit: &TimeUnit) -> 
     let lasts: Vec<f64> = passes.iter().map(|p| p.last).collect();
     let mean_last = lasts.iter().sum::<f64>() / n as f64;
     let worst_last = lasts.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut out = format!("| **{label}** ({n} runs: mean, worst) | | | {mean_last:.2}, {worst_last:.2} | |");
+    let runs = if n == 1 { "1 run".to_string() } else { format!("{n} runs") };
+    let mut out = format!("| **{label}** ({runs}: mean, worst) | | | {mean_last:.2}, {worst_last:.2} | |");
     for i in 0..levels {
         let hits: Vec<(f64, Option<f64>)> = passes.iter().filter_map(|p| p.reached[i]).collect();
         if hits.len() < n {
