@@ -390,7 +390,7 @@ pub fn core_entries() -> Vec<Entry> {
         Entry::new("update.cartpole_mlp_b64", move |q| {
             Ok(update_time(
                 "update.cartpole_mlp_b64",
-                "update: deepq cartpole preset, MLP 4-64-64-2, batch 64, double",
+                "update: the cartpole preset's MLP 4-64-64-2 at batch 64 (the preset trains at 128), double",
                 mlp(4, 2, &[64, 64]),
                 64,
                 true,

@@ -200,7 +200,7 @@ pub fn train(
         // 3. Greedy test on the separate env.
         if cfg.test_every > 0 && step.is_multiple_of(cfg.test_every) {
             let result = evaluate(test_env.as_mut(), &mut q.clone(), cfg.test_episodes, test_seed)?;
-            test_seed += cfg.test_episodes as u64;
+            test_seed = test_seed.wrapping_add(cfg.test_episodes as u64);
             test_reward = result.mean;
             observer.on_scalar("test_reward", test_reward, step);
             if test_reward > best_test_reward {

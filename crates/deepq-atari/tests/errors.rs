@@ -30,6 +30,27 @@ fn unknown_game_is_one_clear_error() {
 }
 
 #[test]
+fn atari_shaped_ids_ale_py_does_not_register_are_one_clear_error() {
+    deepq_atari::register();
+    for id in ["PongDeterministic-v4", "ALE/Pong-v4", "ALE/PongNoFrameskip-v4", "ALE/Pong"] {
+        let msg = deepq_env::registry::spec(id).err().unwrap_or_else(|| panic!("{id} has a spec")).to_string();
+        assert!(
+            msg.contains("not an Atari id that ale-py 0.12.1 registers") && msg.contains("PongNoFrameskip-v4"),
+            "{msg}"
+        );
+        assert_eq!(msg.lines().count(), 1);
+        let msg = make_with(id, &EnvKwargs::default()).err().unwrap().to_string();
+        assert!(msg.contains("not an Atari id"), "{msg}");
+    }
+    assert!(deepq_env::registry::spec("PongDeterministic-v4").unwrap_err().to_string().contains("Deterministic ids"));
+    // The legacy shapes ale-py does register count as Atari wherever deepq asks.
+    for id in ["Pong-v0", "Pong-v4", "PongNoFrameskip-v0", "PongNoFrameskip-v4", "ALE/Pong-v5"] {
+        assert!(deepq_env::provider::looks_like_atari(id), "{id}");
+        assert!(deepq_env::registry::spec(id).is_ok(), "{id}");
+    }
+}
+
+#[test]
 fn builtin_envs_reject_atari_kwargs_and_atari_rejects_bad_ones() {
     deepq_atari::register();
     let kw = EnvKwargs { frameskip: Some(4), ..EnvKwargs::default() };
@@ -40,6 +61,10 @@ fn builtin_envs_reject_atari_kwargs_and_atari_rejects_bad_ones() {
     assert!(msg.contains("obs_type"), "{msg}");
     let kw = EnvKwargs { is_slippery: Some(true), ..EnvKwargs::default() };
     assert!(make_with("PongNoFrameskip-v4", &kw).is_err());
+    // One name per stack: the agents pick the replay's frame order and the protocol by it.
+    let kw = EnvKwargs { wrapper: Some("practical-rl".into()), ..EnvKwargs::default() };
+    let msg = make_with("PongNoFrameskip-v4", &kw).err().unwrap().to_string();
+    assert!(msg.contains("unknown Atari wrapper 'practical-rl'") && msg.contains("practical_rl,"), "{msg}");
 }
 
 #[test]

@@ -78,7 +78,23 @@ pub fn any_registered() -> bool {
     providers().read().map(|p| !p.is_empty()).unwrap_or(false)
 }
 
-/// Whether `id` has the shape of an Atari id (`<Game>NoFrameskip-v4`, `ALE/<Game>-v5`, ...).
+/// Whether `id` is, or has the shape of, an Atari id (`<Game>NoFrameskip-v4`, `ALE/<Game>-v5`,
+/// Gym's old `<Game>Deterministic-v4`, or any id a registered provider accepts, such as `Pong-v0`).
 pub fn looks_like_atari(id: &str) -> bool {
-    id.starts_with("ALE/") || id.ends_with("NoFrameskip-v4") || id.ends_with("Deterministic-v4")
+    id.starts_with("ALE/")
+        || ["NoFrameskip-v4", "NoFrameskip-v0", "Deterministic-v4", "Deterministic-v0"].iter().any(|s| id.ends_with(s))
+        || accepted(id)
+}
+
+/// The error for an id of an Atari shape that no registered provider makes (e.g. Gym's
+/// `PongDeterministic-v4`, which ale-py no longer registers, or `ALE/Pong-v4`).
+pub(crate) fn unmade_atari_id(id: &str) -> EnvError {
+    let deterministic = if id.contains("Deterministic") {
+        " (ale-py dropped Gym's Deterministic ids: <Game>NoFrameskip-v4 with the atari wrapper skips 4 frames as they did)"
+    } else {
+        ""
+    };
+    EnvError::Other(format!(
+        "'{id}' is not an Atari id that ale-py 0.12.1 registers{deterministic}; use the shapes ALE/<Game>-v5, <Game>NoFrameskip-v4, <Game>-v4, <Game>NoFrameskip-v0 or <Game>-v0, e.g. PongNoFrameskip-v4 (`deepq envs --all` lists every id)"
+    ))
 }

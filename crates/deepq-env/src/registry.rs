@@ -173,6 +173,9 @@ pub fn spec(id: &str) -> Result<EnvSpec, EnvError> {
                 "'{id}' is an Atari id: build deepq with the `atari` feature (cargo run --release --features atari -- ...) and run scripts/setup_atari.sh for the ROMs"
             )));
         }
+        if !crate::provider::accepted(id) {
+            return Err(crate::provider::unmade_atari_id(id));
+        }
         // Any ALE game is served by the Atari provider; an unknown game fails when it is made.
         let id: &'static str = Box::leak(id.to_string().into_boxed_str());
         return Ok(EnvSpec { id, max_episode_steps: None, reward_threshold: None, description: "Atari game" });
@@ -256,7 +259,8 @@ pub fn make_with(id: &str, kwargs: &EnvKwargs) -> Result<Box<dyn Env>, EnvError>
             };
             Box::new(LunarLander::with_config(id, config)?)
         }
-        _ => unreachable!("spec() only returns registered ids"),
+        // spec() accepted an id that no provider made (it should not happen; an error, not a panic).
+        _ => return Err(crate::provider::unmade_atari_id(id)),
     };
     let limit = kwargs.max_episode_steps.or(spec.max_episode_steps).unwrap_or(0);
     let env: Box<dyn Env> = if limit > 0 { Box::new(TimeLimit::new(inner, limit)) } else { inner };

@@ -19,6 +19,17 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// `eprintln!` that never panics: a message line whose stderr is gone (`deepq train ... 2>&1 |
+/// tee log` after `tee` was stopped) is dropped, and the training goes on writing its run
+/// directory instead of dying in the middle of a checkpoint.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod commands;
 pub mod config;
 pub mod logger;
@@ -124,8 +135,8 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
 /// a run stopped by Ctrl-C) and returns the exit status.
 pub fn report_error(e: &anyhow::Error) -> u8 {
     match e.downcast_ref::<Interrupted>() {
-        Some(i) => eprintln!("deepq: {i}"),
-        None => eprintln!("error: {}", error_line(e)),
+        Some(i) => say!("deepq: {i}"),
+        None => say!("error: {}", error_line(e)),
     }
     exit_code(e)
 }

@@ -122,9 +122,25 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
 }
 
+/// Rust ignores SIGPIPE, so a command whose output pipe closes (`deepq envs --all | head`)
+/// would panic at its next line. Every command but `train` takes the Unix default and ends
+/// quietly; `train` keeps ignoring it and drops its message lines instead ([`deepq::say`]), so
+/// that a closed log pipe never stops a training before it writes its run directory.
+fn end_quietly_on_closed_pipe(command: &Command) {
+    let training = matches!(command, Command::Train { .. });
+    #[cfg(unix)]
+    if !training {
+        // SAFETY: restores the default disposition of one signal before any thread is started.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    }
+    #[cfg(not(unix))]
+    let _ = training;
+}
+
 fn main() -> ExitCode {
     keep_freed_memory();
     let cli = Cli::parse();
+    end_quietly_on_closed_pipe(&cli.command);
     deepq::init();
     let result = match cli.command {
         Command::Train { config, seed, out, overrides, quiet, resume, force, time_limit } => {

@@ -242,7 +242,7 @@ impl Progress {
                 let now = self.clock.elapsed().as_secs_f64();
                 if now >= self.next_line {
                     self.next_line = now + self.line_every;
-                    eprintln!("[{now:7.1}s] step {}/{} | {}", self.last.step, self.total, self.status());
+                    crate::say!("[{now:7.1}s] step {}/{} | {}", self.last.step, self.total, self.status());
                 }
             }
             ProgressMode::Quiet => {}
@@ -261,7 +261,7 @@ impl Progress {
         match (&self.bar, self.mode) {
             (Some(bar), _) => bar.println(line),
             (None, ProgressMode::Quiet) => {}
-            (None, _) => eprintln!("{line}"),
+            (None, _) => crate::say!("{line}"),
         }
     }
 }

@@ -238,10 +238,12 @@ impl RunLock {
                     bail!("'{d}' is in use by another deepq process (pid {pid}); wait for it to finish or stop it")
                 }
                 Owner::Gone(pid) => {
-                    eprintln!("deepq: note: taking over the stale lock of '{d}' (process {pid} is no longer running)");
+                    crate::say!(
+                        "deepq: note: taking over the stale lock of '{d}' (process {pid} is no longer running)"
+                    );
                 }
                 Owner::Unreadable => {
-                    eprintln!("deepq: note: taking over the unreadable lock file of '{d}'");
+                    crate::say!("deepq: note: taking over the unreadable lock file of '{d}'");
                 }
             }
             match std::fs::remove_file(&path) {

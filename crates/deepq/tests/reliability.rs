@@ -177,6 +177,38 @@ fn sigterm_stops_like_ctrl_c_and_sighup_is_left_alone() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A closed output pipe (`deepq envs --all | head -1`, or a training's `| tee log` stopped):
+/// the listing commands end quietly as Unix tools do, by SIGPIPE, never by a panic; a training
+/// keeps going without its messages and still writes its run directory when stopped.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_listings_quietly_and_never_stops_a_training() {
+    use std::os::unix::process::ExitStatusExt;
+    for args in [&["envs", "--all"][..], &["presets"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_deepq"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("deepq starts");
+        drop(child.stdout.take()); // closed before deepq writes its first line
+        let status = wait_at_most(&mut child, 30, "a listing into a closed pipe");
+        let stderr = stderr_of(child);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(status.success() || status.signal() == Some(13), "{args:?}: {status:?} {stderr}");
+    }
+
+    let (dir, mut child) = training_under_way("closed-stderr");
+    drop(child.stderr.take());
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "INT");
+    let status = wait_at_most(&mut child, 60, "a run with a closed stderr sent SIGINT");
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_eq!(json(&dir.join("summary.json"))["stopped_by"], "interrupted");
+    assert!(dir.join("checkpoints/resume.safetensors").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_time_limit_stops_the_run_cleanly_and_resume_extends_it() {
     let dir = tmp("time-limit");

@@ -224,7 +224,7 @@ impl ControlState {
             best_score: None,
             best_saved: false,
             window: EpisodeWindow::new(100),
-            eval_seed: 1_000_000 + seed * 100_000,
+            eval_seed: seed.wrapping_mul(100_000).wrapping_add(1_000_000), // wraps for huge seeds
         }
     }
 }
@@ -339,11 +339,11 @@ impl<'a> RunControl<'a> {
             let (episodes, seed, opts) = (self.cfg.eval_episodes, self.state.eval_seed, self.spec.eval_options);
             let mut policy = trainee.greedy_policy();
             let mut r = evaluate_with(env.as_mut(), policy.as_mut(), episodes, seed, &opts)?;
-            self.state.eval_seed += episodes as u64;
+            self.state.eval_seed = self.state.eval_seed.wrapping_add(episodes as u64);
             let extra = self.cfg.eval_confirm_episodes;
             if extra > 0 && self.cfg.eval_bound.is_some_and(|b| r.mean >= b) {
                 let c = evaluate_with(env.as_mut(), policy.as_mut(), extra, self.state.eval_seed, &opts)?;
-                self.state.eval_seed += extra as u64;
+                self.state.eval_seed = self.state.eval_seed.wrapping_add(extra as u64);
                 r = r.pooled(&c);
             }
             drop(policy);

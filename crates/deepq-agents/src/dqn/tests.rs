@@ -354,6 +354,8 @@ fn invalid_config_names_the_key() {
     let mut cfg = DqnConfig::default();
     cfg.replay.alpha = f64::NAN;
     assert!(cfg.validate().unwrap_err().contains("dqn.replay.alpha"));
+    cfg.replay.alpha = 6.0; // a typo for 0.6
+    assert!(cfg.validate().unwrap_err().contains("dqn.replay.alpha must be in [0, 1], got 6"));
     let cfg = DqnConfig { exploration: EpsilonSchedule::Constant { value: 2.0 }, ..DqnConfig::default() };
     assert!(cfg.validate().unwrap_err().contains("dqn.exploration.value"));
     let cfg = DqnConfig { num_envs: 0, ..DqnConfig::default() };

@@ -587,6 +587,14 @@ impl Storage for FrameStorage {
                 loaded.stack, loaded.frame_len, self.stack, self.frame_len
             ));
         }
+        // The streams of a vector env and the priorities are laid out for this capacity (e.g.
+        // a run's config.toml whose buffer_size was edited before a resume).
+        if loaded.capacity != self.capacity {
+            return Err(format!(
+                "the saved replay holds {} transitions, this run's dqn.replay.buffer_size is {}",
+                loaded.capacity, self.capacity
+            ));
+        }
         let (scale, newest_first) = (self.scale, self.newest_first);
         *self = loaded.with_scale(scale).with_newest_first(newest_first);
         Ok(())
@@ -998,6 +1006,14 @@ mod tests {
                 bad[8 + field * 8..16 + field * 8].copy_from_slice(&value.to_le_bytes());
                 assert!(FrameStorage::from_bytes(&bad).is_err(), "header field {field} = {value} accepted");
             }
+            // Into a buffer of another shape or capacity (a resumed run whose config changed).
+            for (other_cap, other_len) in [(cap + 1, 3), (cap, 4)] {
+                let mut other = FrameStorage::new(other_cap, 4, other_len);
+                let err = Storage::load_bytes(&mut other, &bytes).unwrap_err();
+                assert!(err.contains("the saved replay holds"), "{err}");
+            }
+            let mut same = FrameStorage::new(cap, 4, 3);
+            Storage::load_bytes(&mut same, &bytes).unwrap();
             if len0 > 0 {
                 // The first record: an obs pointing past the newest frame, then a bad pad.
                 let rec = bytes.len() - len0 * RECORD_BYTES;

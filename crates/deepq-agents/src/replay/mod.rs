@@ -195,8 +195,10 @@ impl PriorityConfig {
 
     /// Checks the values, naming the bad key under `prefix`.
     pub fn validate(&self, prefix: &str) -> Result<(), String> {
-        if !(self.alpha >= 0.0 && self.alpha.is_finite()) {
-            return Err(format!("{prefix}.alpha must be >= 0, got {}", self.alpha));
+        // alpha 0 is uniform replay and 1 full prioritization (Schaul et al., 2016); a larger
+        // exponent overflows the priorities of large TD errors.
+        if !(0.0..=1.0).contains(&self.alpha) {
+            return Err(format!("{prefix}.alpha must be in [0, 1], got {}", self.alpha));
         }
         for (k, v) in [("beta_start", self.beta_start), ("beta_end", self.beta_end)] {
             if !(0.0..=1.0).contains(&v) {

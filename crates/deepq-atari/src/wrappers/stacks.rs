@@ -52,10 +52,10 @@ impl StackKind {
         Self::ALL.iter().find(|(_, k)| *k == self).map(|(n, _)| *n).unwrap_or("?")
     }
 
-    /// Parses a stack name: `atari`, `lapan`, `lapan_pad`, `practical_rl` (or `practical-rl`),
-    /// `practical_rl_pad`.
+    /// Parses a stack name: `atari`, `lapan`, `lapan_pad`, `practical_rl`, `practical_rl_pad`.
+    /// Each stack has exactly one name, because the agents choose the replay's frame order and
+    /// the evaluation protocol by it.
     pub fn parse(s: &str) -> Result<Self, EnvError> {
-        let s = if s == "practical-rl" { "practical_rl" } else { s };
         Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k).ok_or_else(|| {
             let known: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
             EnvError::BadKwarg(format!("unknown Atari wrapper stack '{s}'; known: {}", known.join(", ")))

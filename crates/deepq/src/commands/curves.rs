@@ -150,7 +150,7 @@ pub fn run(args: CurvesArgs) -> Result<()> {
     let title = args.title.clone().unwrap_or(default_title);
     deepq_log::plot_chart(out, deepq_log::DEFAULT_PLOT_SIZE, &title, &x_label, y_label, &chart)
         .with_context(|| format!("cannot write '{}'", out.display()))?;
-    eprintln!("deepq: wrote {}", out.display());
+    crate::say!("deepq: wrote {}", out.display());
     Ok(())
 }
 

@@ -192,7 +192,7 @@ pub fn play(env_id: &str, kwargs: &EnvKwargs, policy: &mut dyn Policy, opts: &Pl
                 v.observe(env);
             }
         };
-        let (ret, len) = play_episode(env.as_mut(), policy, Some(seed + i as u64), &mut on_step)?;
+        let (ret, len) = play_episode(env.as_mut(), policy, Some(seed.wrapping_add(i as u64)), &mut on_step)?;
         if let Some(e) = video.as_mut().and_then(VideoWriter::take_error) {
             return Err(e);
         }
@@ -203,7 +203,7 @@ pub fn play(env_id: &str, kwargs: &EnvKwargs, policy: &mut dyn Policy, opts: &Pl
     if let (Some(v), Some(path)) = (video, record) {
         let frames = v.finish()?;
         if verbose {
-            eprintln!("deepq: wrote {frames} frames to {}", path.display());
+            crate::say!("deepq: wrote {frames} frames to {}", path.display());
         }
     }
     Ok(())

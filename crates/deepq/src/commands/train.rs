@@ -127,12 +127,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
     if summary.stopped_by == StopReason::TimeLimit.name() && !args.quiet {
         let limit = humantime::format_duration(args.time_limit.unwrap_or_default());
         if dir.join("checkpoints").join("resume.safetensors").exists() {
-            eprintln!(
+            crate::say!(
                 "deepq: stopped at the time limit ({limit}); continue the run with: deepq train --resume {} --time-limit LONGER",
                 dir.display()
             );
         } else {
-            eprintln!("deepq: stopped at the time limit ({limit})");
+            crate::say!("deepq: stopped at the time limit ({limit})");
         }
     }
     drop(lock);
@@ -229,7 +229,7 @@ fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
     let lock = RunLock::acquire(dir)?;
     let stale_files = run_dir::stale_temp_files(dir);
     if !stale_files.is_empty() && !args.quiet {
-        eprintln!("deepq: removing {} temporary file(s) left by an interrupted write in '{d}'", stale_files.len());
+        crate::say!("deepq: removing {} temporary file(s) left by an interrupted write in '{d}'", stale_files.len());
     }
     let new_config = match more_steps {
         Some(_) => Some(run_dir::config_text(dir, &config)?.into_bytes()),
@@ -302,7 +302,7 @@ fn ctrl_c_flag() -> Arc<AtomicBool> {
             }
             // Evaluations inside the learning loops stop too.
             deepq_agents::util::request_stop();
-            eprintln!(
+            crate::say!(
                 "deepq: {what}: stopping after this step and writing the run directory ({what} again to quit at once)"
             );
         };
@@ -588,7 +588,7 @@ fn report(s: &Summary, dir: &Path, quiet: bool) {
         .eval
         .as_ref()
         .map_or(String::new(), |e| format!(", greedy eval {:.3} +- {:.3} over {} episodes", e.mean, e.std, e.episodes));
-    eprintln!(
+    crate::say!(
         "deepq: {} steps, {} episodes in {:.1}s ({:.0} steps/s), {solved}{eval}; run directory: {}",
         s.env_steps,
         s.episodes,

@@ -82,7 +82,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     prepare_out(&out)?;
     let context = outputs::Context { env_id: &env_id, kwargs: &kwargs, checkpoint: &ckpt, opts: &opts };
     outputs::write_all(&out, env.as_mut(), &rollout, &context)?;
-    eprintln!(
+    crate::say!(
         "deepq: analysed {} steps of {} episodes; wrote {}",
         rollout.rows.len(),
         rollout.episodes.len(),
