@@ -131,6 +131,21 @@ fn bad_set_overrides_name_the_key() {
 }
 
 #[test]
+fn sizes_beyond_the_machines_memory_are_refused_before_allocating() {
+    for (set, needle) in [
+        ("dqn.replay.buffer_size=4000000000", "dqn.replay.buffer_size = 4000000000"),
+        ("dqn.replay.batch_size=4000000000", "dqn.replay.batch_size = 4000000000"),
+        ("dqn.network.hidden=[1048576, 1048576]", "the network (dqn.network.hidden = [1048576, 1048576])"),
+    ] {
+        let dir = tmp("too-large");
+        let out = deepq(&["train", "cartpole", "--set", set, "--out", dir.to_str().unwrap(), "--quiet"]);
+        assert_user_error(&out, needle);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("but the machine has"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
 fn misspelt_keys_suggest_the_closest_valid_key() {
     for (typo, meant) in
         [("tabular.alfa", "tabular.alpha"), ("eval.episdoes", "eval.episodes"), ("env.wraper", "env.wrapper")]

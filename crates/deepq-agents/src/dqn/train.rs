@@ -134,7 +134,7 @@ pub fn train(run: &DqnRun<'_>, observer: &mut dyn Observer) -> Result<Outcome, A
     let encoder = ObsEncoder::for_space(envs.observation_space(), cfg.obs_scale);
     let (n_actions, dim) = (envs.n_actions(), encoder.dim());
     let net = network_spec(cfg, envs.env_mut(0), &encoder)?;
-    check_memory(cfg, envs.env_mut(0), dim)?;
+    check_memory(cfg, envs.env_mut(0), dim, &net)?;
     spec.devices.infer.seed(spec.seed);
     let mut learner = Learner::new(net.clone(), cfg, spec.devices.clone(), rng_for(spec.seed, 5));
     let priority = cfg.replay.priority();
@@ -536,18 +536,32 @@ fn check_divergence(
     })
 }
 
-/// Refuses a replay buffer larger than the machine's memory, before allocating it.
-fn check_memory(cfg: &DqnConfig, env: &dyn Env, features: usize) -> Result<(), AgentError> {
-    let need = replay::planned_bytes(env.observation_space(), cfg.replay.buffer_size, features);
-    if let Some(total) = crate::util::total_memory_bytes() {
-        if need > total as u128 {
-            return Err(AgentError::Config(format!(
-                "dqn.replay.buffer_size = {} needs {:.1} GB for this env's observations, but the machine has {:.1} GB; lower it",
-                cfg.replay.buffer_size,
-                need as f64 / 1e9,
-                total as f64 / 1e9
-            )));
-        }
+/// Refuses a replay buffer, a batch or a network larger than the machine's memory, before
+/// allocating it (an allocation that fails aborts the process).
+fn check_memory(cfg: &DqnConfig, env: &dyn Env, features: usize, net: &NetSpec) -> Result<(), AgentError> {
+    let Some(total) = crate::util::total_memory_bytes() else { return Ok(()) };
+    let gb = |bytes: u128| bytes as f64 / 1e9;
+    let replay = replay::planned_bytes(env.observation_space(), cfg.replay.buffer_size, features);
+    // A batch's observations and next observations as floats, twice (the batch and its tensors).
+    let batch = cfg.replay.batch_size as u128 * features as u128 * 4 * 2 * 2;
+    // Online and target weights, gradients and Adam's two moments: five copies.
+    let network = net.dense_params().map_err(AgentError::Config)? * 4 * 5;
+    let too_large = |key: String, need: u128| {
+        AgentError::Config(format!(
+            "{key} needs {:.1} GB, but the machine has {:.1} GB; lower it",
+            gb(need),
+            gb(total as u128)
+        ))
+    };
+    if replay > total as u128 {
+        let key = format!("dqn.replay.buffer_size = {} (this env's observations)", cfg.replay.buffer_size);
+        return Err(too_large(key, replay));
+    }
+    if batch > total as u128 {
+        return Err(too_large(format!("dqn.replay.batch_size = {}", cfg.replay.batch_size), batch));
+    }
+    if network > total as u128 {
+        return Err(too_large(format!("the network (dqn.network.hidden = {:?})", cfg.network.hidden), network));
     }
     Ok(())
 }

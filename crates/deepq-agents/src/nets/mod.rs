@@ -152,6 +152,21 @@ impl NetSpec {
         Ok(channels * h * w)
     }
 
+    /// The number of weights of the fully connected layers (the hidden layers and the head,
+    /// doubled for noisy layers), which is where a mistyped width makes a network too large to
+    /// allocate; the convolutions' few weights are left out.
+    pub fn dense_params(&self) -> Result<u128, String> {
+        let mut inputs = self.features()? as u128;
+        let mut params = 0u128;
+        for &h in &self.hidden {
+            params += (inputs + 1) * h as u128;
+            inputs = h as u128;
+        }
+        let outputs = (self.n_actions * self.atoms()) as u128 + if self.dueling { self.atoms() as u128 } else { 0 };
+        params += (inputs + 1) * outputs;
+        Ok(if self.noisy_sigma0.is_some() { 2 * params } else { params })
+    }
+
     /// Builds a freshly initialised network on `device` (PyTorch's default init for linear
     /// layers: weights and biases uniform in `+-1/sqrt(fan_in)`; noise scales
     /// `sigma0 / sqrt(fan_in)`). Panics if the spec is inconsistent; call [`NetSpec::features`]

@@ -108,6 +108,15 @@ impl ReinforceConfig {
         if self.hidden.contains(&0) {
             return Err("reinforce.hidden layer sizes must be positive".into());
         }
+        for (key, widths) in [("hidden", &self.hidden), ("value_hidden", &self.value_hidden)] {
+            // Far beyond any policy network, and short of an allocation that would abort.
+            let between: u128 = widths.windows(2).map(|w| w[0] as u128 * w[1] as u128).sum();
+            if widths.iter().any(|&h| h > 1 << 20) || between > 1 << 30 {
+                return Err(format!(
+                    "reinforce.{key} = {widths:?} is too large (at most 1048576 per layer and 2^30 weights between them)"
+                ));
+            }
+        }
         if !(self.entropy_coef >= 0.0 && self.entropy_coef.is_finite()) {
             return Err(format!("reinforce.entropy_coef must be >= 0, got {}", self.entropy_coef));
         }
@@ -403,6 +412,12 @@ mod tests {
         assert!(bad(ReinforceConfig { gamma: 1.5, ..Default::default() }).contains("reinforce.gamma"));
         assert!(bad(ReinforceConfig { batch_episodes: 0, ..Default::default() }).contains("batch_episodes"));
         assert!(bad(ReinforceConfig { hidden: vec![0], ..Default::default() }).contains("hidden"));
+        let huge = vec![1 << 20, 1 << 20];
+        assert!(
+            bad(ReinforceConfig { hidden: huge.clone(), ..Default::default() }).contains("reinforce.hidden = [1048576")
+        );
+        assert!(bad(ReinforceConfig { value_hidden: huge, ..Default::default() }).contains("reinforce.value_hidden ="));
+        assert!(bad(ReinforceConfig { hidden: vec![1 << 21], ..Default::default() }).contains("too large"));
         assert!(bad(ReinforceConfig { entropy_coef: -1.0, ..Default::default() }).contains("entropy_coef"));
         assert!(bad(ReinforceConfig { value_lr: -0.1, ..Default::default() }).contains("reinforce.value_lr"));
         assert!(bad(ReinforceConfig { value_hidden: vec![0], ..Default::default() }).contains("value_hidden"));
