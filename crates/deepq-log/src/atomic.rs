@@ -44,6 +44,27 @@ pub fn atomic_write(path: impl AsRef<Path>, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Checks, before any work is done, that [`atomic_write`] could later put a file at `path`:
+/// its directory exists and takes a new file (one is created and removed), and `path` is not a
+/// directory. Long jobs (a recorded game, an evaluation's report) call it first, so a bad path
+/// fails at once rather than after the work.
+pub fn check_writable_destination(path: impl AsRef<Path>) -> io::Result<()> {
+    let path = path.as_ref();
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("'{}' has no file name", path.display())))?;
+    if path.is_dir() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("'{}' is a directory", path.display())));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (tmp_path, file) = create_temp(&dir, &file_name.to_string_lossy())?;
+    drop(file);
+    fs::remove_file(tmp_path)
+}
+
 /// The environment variable of a test hook (off unless set): `DEEPQ_TEST_PAUSE_WRITE=NAME@N`
 /// makes the `N`-th atomic write (1-based; `NAME` alone means the first) of a file named `NAME`
 /// in this process wait 60 s between its complete temporary file and the rename, after saying
@@ -154,6 +175,19 @@ mod tests {
     fn rejects_path_without_file_name() {
         let err = atomic_write("/", b"x").unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn a_writable_destination_is_checked_without_leaving_anything() {
+        let dir = scratch_dir("check");
+        check_writable_destination(dir.join("x.gif")).unwrap();
+        assert!(entries(&dir).is_empty());
+        let missing = check_writable_destination(dir.join("nope").join("x.gif")).unwrap_err();
+        assert_eq!(missing.kind(), io::ErrorKind::NotFound);
+        let is_dir = check_writable_destination(&dir).unwrap_err();
+        assert!(is_dir.to_string().contains("is a directory"), "{is_dir}");
+        assert!(entries(&dir).is_empty());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

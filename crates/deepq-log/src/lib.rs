@@ -27,7 +27,7 @@ mod tensorboard;
 mod text_backend;
 mod video;
 
-pub use atomic::{atomic_write, write_json_atomic, PAUSE_WRITE_NOTE, PAUSE_WRITE_VAR};
+pub use atomic::{atomic_write, check_writable_destination, write_json_atomic, PAUSE_WRITE_NOTE, PAUSE_WRITE_VAR};
 pub use csv::{format_float, CsvLogger, CsvValue};
 pub use hist::{histogram_bins, plot_histogram, plot_histogram_sized, Bins};
 pub use picture::{write_labelled_png, write_png, Picture};

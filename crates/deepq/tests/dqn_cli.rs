@@ -281,6 +281,17 @@ fn play_records_a_gif_of_the_greedy_episode() {
     assert_user_error(&out, ".gif or .mp4");
     let out = deepq(&["eval", dir.to_str().unwrap(), "--record", dir.join("x.avi").to_str().unwrap()]);
     assert_user_error(&out, ".gif or .mp4");
+    // A recording that could not be written fails before any episode is played.
+    let nowhere = dir.join("no-such-dir").join("x.gif");
+    for cmd in ["play", "eval"] {
+        let out = deepq(&[cmd, dir.to_str().unwrap(), "--record", nowhere.to_str().unwrap()]);
+        assert_user_error(&out, "cannot record");
+        assert!(out.stdout.is_empty(), "{cmd} played before failing: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    let folder = dir.join("folder.gif");
+    std::fs::create_dir(&folder).unwrap();
+    let out = deepq(&["play", dir.to_str().unwrap(), "--record", folder.to_str().unwrap()]);
+    assert_user_error(&out, "is a directory");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -118,6 +118,8 @@ impl<'a> VideoWriter<'a> {
     pub fn new(path: &'a Path, fps: f64, max_frames: Option<usize>) -> Result<Self> {
         Self::check_options(fps, max_frames)?;
         Recorder::is_gif(path)?;
+        // Before the games are played, not after: a whole game lost to a typo in the path.
+        deepq_log::check_writable_destination(path).with_context(|| format!("cannot record '{}'", path.display()))?;
         Ok(Self { path, fps, max_frames, recorder: None, error: None, frames: 0 })
     }
 
