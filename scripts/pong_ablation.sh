@@ -4,8 +4,8 @@
 # head, no Double DQN), trained for 600k agent steps with `pong`'s schedules (epsilon 1 -> 0.01
 # over 150k steps, prioritized replay's beta 0.4 -> 1 over `pong`'s 1.5M steps) and a kept
 # network every 50k steps, seed by seed. Then it prints where each arm's mean of the last 20
-# training games first reached 0 and 10 (`deepq curves --passes`) and draws the arms' curves
-# into OUT/ablation-steps.png.
+# training games first reached 0 and 10 (`deepq curves --passes`), draws the arms' curves
+# into OUT/ablation-steps.png and evaluates each arm's 600k network over 30 whole games.
 #
 # It is resumable: run it again after Ctrl-C, SIGTERM, a crash or a session's end and it
 # continues each arm from its last checkpoint (Ctrl-C and SIGTERM write one at once; a kill loses
@@ -92,3 +92,21 @@ for arm in "${arms[@]}"; do
     [ -n "$runs" ] && groups+=(--group "$arm=${runs%,}")
 done
 "$bin" curves "${groups[@]}" --window 20 --passes 0,10 --out "$out/ablation-steps.png"
+# The 30-game evaluation of each finished arm's 600k network (greedy whole games, unclipped,
+# seeds 100000-100029: the last column of BENCHMARKS.md's ablation table), kept in the run
+# directory so that it is made once.
+echo "| arm | seed | 600k network, mean of 30 whole games |"
+echo "|---|---|---|"
+for seed in "${seeds[@]}"; do
+    for arm in "${arms[@]}"; do
+        dir="$out/$arm-s$seed"
+        [ -f "$dir/checkpoints/final.safetensors" ] || continue
+        if [ ! -f "$dir/final-30-games.json" ]; then
+            "$bin" eval "$dir/checkpoints/final.safetensors" --episodes 30 --seed 100000 --json \
+                > "$dir/final-30-games.json.tmp"
+            mv "$dir/final-30-games.json.tmp" "$dir/final-30-games.json"
+        fi
+        mean=$(grep -o '"mean":[^,]*' "$dir/final-30-games.json" | head -n 1 | cut -d: -f2)
+        printf '| %s | %s | %.2f |\n' "$arm" "$seed" "$mean"
+    done
+done
