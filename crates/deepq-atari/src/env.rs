@@ -2,11 +2,12 @@
 
 use crate::ale::Ale;
 use crate::games::{find_rom, parse_id, MAX_FRAMES_PER_EPISODE};
+use crate::kept_rom::KeptRom;
 use crate::np_random::{ale_py_seeds, Pcg64};
 use deepq_env::{Dtype, Env, EnvError, EnvKwargs, EpisodeGuard, Info, Obs, RgbFrame, Space, Step};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The names of the ALE's 18 joystick actions, indexed by ALE action code.
 pub const ACTION_MEANINGS: [&str; 18] = [
@@ -181,7 +182,8 @@ impl Palette {
 pub struct AtariEnv {
     id: String,
     config: AtariConfig,
-    rom: PathBuf,
+    /// The ROM loaded, kept so that reloads survive the file changing.
+    rom: KeptRom,
     ale: Ale,
     action_set: Vec<i32>,
     observation_space: Space,
@@ -234,6 +236,7 @@ impl AtariEnv {
         let (np_seed, ale_seed) = ale_py_seeds(seed.unwrap_or_else(|| ChaCha8Rng::from_os_rng().next_u64()));
         let ale =
             Ale::load(&rom, ale_seed, config.repeat_action_probability as f32, max_frames).map_err(EnvError::Other)?;
+        let rom = KeptRom::read(&rom).map_err(EnvError::Other)?;
         let action_set = if config.full_action_space { ale.legal_action_set() } else { ale.minimal_action_set() };
         // Every size below comes from the emulator's report for this ROM.
         let (h, w, pixels) = (ale.screen_height(), ale.screen_width(), ale.screen_pixels());
@@ -271,7 +274,7 @@ impl AtariEnv {
 
     /// The ROM file in use.
     pub fn rom_path(&self) -> &Path {
-        &self.rom
+        self.rom.path()
     }
 
     /// The ALE action codes behind the action indices.
@@ -471,14 +474,14 @@ impl Env for AtariEnv {
             // A ROM just loaded for this seed is what a reload would give (each load builds
             // the console and its RNGs afresh).
             if self.fresh_seed != Some(seed) {
-                if let Err(e) = self.ale.reseed_and_reload(&self.rom, ale_seed) {
+                if let Err(e) = self.rom.reload(&mut self.ale, ale_seed) {
                     panic!("{e} (it loaded before)");
                 }
             }
             // The same ROM again, so the size behind the spaces and buffers stays; checked to
             // fail loudly rather than observe a wrongly shaped screen.
             let after = (self.ale.screen_height(), self.ale.screen_width());
-            assert_eq!(before, after, "the screen size changed when reloading {}", self.rom.display());
+            assert_eq!(before, after, "the screen size changed when reloading {}", self.rom.path().display());
         }
         self.fresh_seed = None;
         self.ale.reset_game();

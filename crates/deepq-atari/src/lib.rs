@@ -19,6 +19,7 @@
 pub mod ale;
 pub mod env;
 pub mod games;
+pub mod kept_rom;
 pub mod np_random;
 pub mod provider;
 pub mod resize;

@@ -228,3 +228,37 @@ fn fire_after_life_loss_relaunches_the_ball_in_whole_games() {
     assert_eq!(lives, 0.0);
     assert!(over.is_some(), "with it every ball is launched and the game ends");
 }
+
+#[test]
+fn a_rom_removed_or_replaced_during_a_run_still_reloads_for_seeded_resets() {
+    if !roms_present() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("deepq-atari-kept-rom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let original = deepq_atari::games::find_rom("pong", None).unwrap();
+    let rom = dir.join("pong.bin");
+    std::fs::copy(&original, &rom).unwrap();
+    let kwargs = EnvKwargs { rom_dir: Some(dir.to_str().unwrap().into()), ..EnvKwargs::default() };
+    let mut env = AtariEnv::make("PongNoFrameskip-v4", &kwargs).unwrap();
+    let mut reference = AtariEnv::make("PongNoFrameskip-v4", &EnvKwargs::default()).unwrap();
+    // Seeded resets reload the ROM (as ale-py); the same game must follow on either env.
+    let play = |env: &mut AtariEnv, seed: u64| -> Vec<Obs> {
+        let mut seen = vec![env.reset(Some(seed)).0];
+        for t in 0..40 {
+            seen.push(env.step(t % 6).unwrap().obs);
+        }
+        seen
+    };
+    assert!(play(&mut env, 1) == play(&mut reference, 1));
+    std::fs::remove_file(&rom).unwrap();
+    assert!(play(&mut env, 2) == play(&mut reference, 2), "after the ROM was removed");
+    std::fs::write(&rom, b"not a ROM").unwrap();
+    assert!(play(&mut env, 3) == play(&mut reference, 3), "after the ROM was replaced");
+    assert_eq!(env.rom_path().file_name().unwrap(), "pong.bin");
+    let copy_dir = env.rom_path().parent().unwrap().to_path_buf();
+    assert_ne!(copy_dir, dir);
+    drop(env);
+    assert!(!copy_dir.exists(), "the private copy is removed with the env");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
