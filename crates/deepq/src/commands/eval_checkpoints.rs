@@ -1,7 +1,7 @@
 //! `deepq eval RUN --each-checkpoint`: a run's learning curve measured afterwards, by evaluating
 //! every policy checkpoint it kept (`dqn.run.keep_checkpoints`) with one protocol.
 
-use crate::commands::eval::{check_episodes, load_policy};
+use crate::commands::policy_loader::{check_episodes, load_policy};
 use anyhow::{bail, Context, Result};
 use deepq_agents::common::step_of_checkpoint;
 use deepq_agents::policy::{evaluate_with, EvalOptions, EvalResult, Protocol};

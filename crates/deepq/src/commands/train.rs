@@ -509,7 +509,7 @@ fn evaluate_network_run(
         Some(p) if p.exists() => (p.clone(), "checkpoints/best.safetensors"),
         _ => (ckpt_dir.join("final.safetensors"), "checkpoints/final.safetensors"),
     };
-    let (mut policy, env_id, kwargs) = crate::commands::eval::load_policy(&path)?;
+    let (mut policy, env_id, kwargs) = crate::commands::policy_loader::load_policy(&path)?;
     if env_id != c.env_id || kwargs != c.env {
         bail!(
             "'{}' was trained on {env_id} {}, but this run is {} {}; it is not this run's checkpoint",

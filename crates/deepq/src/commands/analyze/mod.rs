@@ -48,7 +48,7 @@ const OUTPUTS: [&str; 7] =
 
 /// Runs `deepq analyze`.
 pub fn run(args: AnalyzeArgs) -> Result<()> {
-    crate::commands::eval::check_episodes(args.episodes)?;
+    crate::commands::policy_loader::check_episodes(args.episodes)?;
     if !(0.0..=1.0).contains(&args.epsilon) {
         bail!("--epsilon must be in [0, 1], got {}", args.epsilon);
     }
@@ -60,7 +60,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     if args.max_steps == Some(0) {
         bail!("--max-steps must be at least 1");
     }
-    let (ckpt, default_seed) = crate::commands::eval::locate(&args.target)?;
+    let (ckpt, default_seed) = crate::commands::policy_loader::locate(&args.target)?;
     let gamma = match args.gamma {
         Some(g) => g,
         None if args.target.is_dir() => run_gamma(&args.target)?,
@@ -68,7 +68,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     };
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.target, &ckpt));
     check_out(&out, args.force)?;
-    let (mut policy, env_id, kwargs) = crate::commands::eval::load_q_network(&ckpt)?;
+    let (mut policy, env_id, kwargs) = crate::commands::policy_loader::load_q_network(&ckpt)?;
     let mut env = deepq_env::make_with(&env_id, &kwargs)?;
     let max_steps = args.max_steps.unwrap_or_else(|| deepq_agents::policy::step_cap(env.as_ref()));
     let opts = RolloutOptions {
