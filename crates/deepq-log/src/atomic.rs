@@ -23,10 +23,7 @@ pub fn atomic_write(path: impl AsRef<Path>, bytes: &[u8]) -> io::Result<()> {
     let file_name = path.file_name().ok_or_else(|| {
         io::Error::new(io::ErrorKind::InvalidInput, format!("atomic_write: path has no file name: {}", path.display()))
     })?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = directory_of(path);
 
     let (tmp_path, mut file) = create_temp(&dir, &file_name.to_string_lossy())?;
     let result = (|| {
@@ -56,10 +53,7 @@ pub fn check_writable_destination(path: impl AsRef<Path>) -> io::Result<()> {
     if path.is_dir() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("'{}' is a directory", path.display())));
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = directory_of(path);
     let (tmp_path, file) = create_temp(&dir, &file_name.to_string_lossy())?;
     drop(file);
     fs::remove_file(tmp_path)
@@ -114,6 +108,14 @@ fn create_temp(dir: &Path, file_name: &str) -> io::Result<(PathBuf, File)> {
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(err) => return Err(err),
         }
+    }
+}
+
+/// The directory a file at `path` goes into (`.` for a bare file name).
+fn directory_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
