@@ -10,8 +10,8 @@ pub mod envs;
 pub mod heuristics;
 pub mod provider;
 pub mod registry;
-pub mod render;
 pub mod space;
+pub mod spec;
 pub mod vector;
 pub mod wrappers;
 

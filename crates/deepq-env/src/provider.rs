@@ -6,7 +6,7 @@
 //! [`crate::registry::specs`] lists them.
 
 use crate::env::{Env, EnvError};
-use crate::registry::{EnvKwargs, EnvSpec};
+use crate::spec::{EnvKwargs, EnvSpec};
 use std::sync::{OnceLock, RwLock};
 
 /// A source of environments that the registry consults for ids it does not know itself.

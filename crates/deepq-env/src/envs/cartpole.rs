@@ -10,8 +10,10 @@
 
 use super::rng::EnvRng;
 use crate::env::{Env, EnvError, EpisodeGuard, Info, Obs, RgbFrame, Step};
-use crate::render::CartPoleRenderer;
 use crate::space::{Dtype, Space};
+use render::CartPoleRenderer;
+
+pub mod render;
 
 /// Gravity (m/s²).
 const GRAVITY: f64 = 9.8;

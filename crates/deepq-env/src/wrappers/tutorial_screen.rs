@@ -17,7 +17,7 @@
 //! For CartPole's 600x400 picture the result is `[3, 40, 90]`.
 
 use crate::env::{Env, EnvError, Info, Obs, RgbFrame, Step};
-use crate::render::cart_center_px;
+use crate::envs::cartpole::render::cart_center_px;
 use crate::space::{Dtype, Space};
 use image::imageops::{resize, FilterType};
 use image::{ImageBuffer, Rgb};

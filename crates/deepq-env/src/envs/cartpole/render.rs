@@ -6,8 +6,8 @@
 //! slightly (tiny-skia computes coverage, pygame draws Wu-style outlines), see
 //! `tests/render_conformance.rs` for the measured agreement.
 
+use super::{LENGTH, X_THRESHOLD};
 use crate::env::RgbFrame;
-use crate::envs::cartpole::{LENGTH, X_THRESHOLD};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 
 /// Width of the CartPole picture in pixels (Gymnasium's `screen_width`).
