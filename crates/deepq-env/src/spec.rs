@@ -80,7 +80,7 @@ pub struct EnvKwargs {
 impl EnvKwargs {
     /// The name of the first Atari-only kwarg that is set, if any.
     pub fn first_atari_kwarg(&self) -> Option<&'static str> {
-        [
+        first_set([
             ("obs_type", self.obs_type.is_some()),
             ("frameskip", self.frameskip.is_some()),
             ("repeat_action_probability", self.repeat_action_probability.is_some()),
@@ -90,25 +90,24 @@ impl EnvKwargs {
             ("clip_reward", self.clip_reward.is_some()),
             ("fire_every", self.fire_every.is_some()),
             ("fire_on_life_loss", self.fire_on_life_loss.is_some()),
-        ]
-        .into_iter()
-        .find(|(_, set)| *set)
-        .map(|(name, _)| name)
+        ])
     }
 
     /// The name of the first LunarLander-only kwarg that is set, if any.
     pub fn first_lunar_kwarg(&self) -> Option<&'static str> {
-        [
+        first_set([
             ("continuous", self.continuous.is_some()),
             ("gravity", self.gravity.is_some()),
             ("enable_wind", self.enable_wind.is_some()),
             ("wind_power", self.wind_power.is_some()),
             ("turbulence_power", self.turbulence_power.is_some()),
-        ]
-        .into_iter()
-        .find(|(_, set)| *set)
-        .map(|(name, _)| name)
+        ])
     }
+}
+
+/// The first name in `flags` whose flag is set.
+fn first_set<const N: usize>(flags: [(&'static str, bool); N]) -> Option<&'static str> {
+    flags.into_iter().find(|(_, set)| *set).map(|(name, _)| name)
 }
 
 /// A registered environment id.
@@ -122,4 +121,21 @@ pub struct EnvSpec {
     pub reward_threshold: Option<f64>,
     /// One-line description.
     pub description: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_first_game_specific_kwarg_that_is_set() {
+        let none = EnvKwargs::default();
+        assert_eq!((none.first_atari_kwarg(), none.first_lunar_kwarg()), (None, None));
+        let atari = EnvKwargs { clip_reward: Some(false), frameskip: Some(4), ..EnvKwargs::default() };
+        assert_eq!(atari.first_atari_kwarg(), Some("frameskip"));
+        assert_eq!(atari.first_lunar_kwarg(), None);
+        let lunar = EnvKwargs { turbulence_power: Some(1.0), max_episode_steps: Some(5), ..EnvKwargs::default() };
+        assert_eq!(lunar.first_lunar_kwarg(), Some("turbulence_power"));
+        assert_eq!(lunar.first_atari_kwarg(), None, "max_episode_steps is for every id");
+    }
 }
