@@ -10,9 +10,7 @@
 //! of the two perpendicular directions, each with probability 1/3 (the v1 addition).
 //! The state is `row * 12 + col`.
 
-use super::tabular::{Tabular, Transition};
-use crate::env::{Env, EnvError, Info, Obs, Step};
-use crate::space::Space;
+use super::tabular::{tabular_env, Tabular, Transition};
 
 /// Grid rows.
 const ROWS: usize = 4;
@@ -70,74 +68,14 @@ impl CliffWalking {
     pub fn is_slippery(&self) -> bool {
         self.is_slippery
     }
-
-    /// Number of states (48).
-    pub fn n_states(&self) -> usize {
-        self.core.n_states()
-    }
-
-    /// The current state.
-    pub fn state(&self) -> usize {
-        self.core.state
-    }
-
-    /// Gymnasium's `P[s][a]`: the possible outcomes of action `a` in state `s`.
-    /// Panics if `s` or `a` is out of range.
-    pub fn transitions(&self, s: usize, a: usize) -> &[Transition] {
-        self.core.transitions(s, a)
-    }
-
-    /// Moves the agent to state `s` and lets the episode continue from there (for tests and
-    /// planning); errors if `s` is out of range.
-    pub fn set_state(&mut self, s: usize) -> Result<(), EnvError> {
-        self.core.set_state(s)
-    }
-
-    /// Like [`Env::step`], but the outcome is chosen by the given uniform draw `u` in `[0, 1)`
-    /// instead of the environment's RNG (replays Gymnasium traces draw for draw).
-    pub fn step_with_uniform(&mut self, action: usize, u: f64) -> Result<Step, EnvError> {
-        self.step_inner(action, Some(u))
-    }
-
-    fn step_inner(&mut self, action: usize, u: Option<f64>) -> Result<Step, EnvError> {
-        let (prob, next, reward, terminated) = self.core.step(action, u)?;
-        Ok(Step {
-            obs: Obs::Discrete(next),
-            reward,
-            terminated,
-            truncated: false,
-            info: Info::new().with("prob", prob),
-        })
-    }
 }
 
-impl Env for CliffWalking {
-    fn id(&self) -> &str {
-        &self.core.id
-    }
-    fn observation_space(&self) -> &Space {
-        &self.core.observation_space
-    }
-    fn action_space(&self) -> &Space {
-        &self.core.action_space
-    }
-    fn rng_state(&self) -> Option<Vec<u8>> {
-        Some(self.core.rng_state())
-    }
-    fn set_rng_state(&mut self, state: &[u8]) -> bool {
-        self.core.set_rng_state(state)
-    }
-    fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
-        (Obs::Discrete(self.core.reset(seed)), Info::new().with("prob", 1.0))
-    }
-    fn step(&mut self, action: usize) -> Result<Step, EnvError> {
-        self.step_inner(action, None)
-    }
-}
+tabular_env!(CliffWalking);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::{Env, EnvError, Obs};
 
     fn episode(env: &mut CliffWalking, seed: u64) -> Vec<usize> {
         let (obs, _) = env.reset(Some(seed));

@@ -2,7 +2,7 @@
 //! layout, an initial-state distribution, and the reset/step protocol around them.
 
 use super::rng::{categorical, EnvRng};
-use crate::env::{EnvError, EpisodeGuard};
+use crate::env::{EnvError, EpisodeGuard, Info};
 use crate::space::Space;
 
 /// One possible outcome of a transition, as in Gymnasium's `P[s][a]`:
@@ -22,6 +22,13 @@ pub(crate) struct Tabular {
     pub(crate) state: usize,
     guard: EpisodeGuard,
     rng: EnvRng,
+    /// The `info` of a reset (probability 1) or a step: `(probability, state) -> Info`.
+    pub(crate) info: fn(f64, usize) -> Info,
+}
+
+/// The `info` Gymnasium's toy-text envs return: the outcome's probability.
+pub(crate) fn prob_info(prob: f64, _state: usize) -> Info {
+    Info::new().with("prob", prob)
 }
 
 impl Tabular {
@@ -47,7 +54,13 @@ impl Tabular {
             state: 0,
             guard: EpisodeGuard::NeedsReset,
             rng: EnvRng::default(),
+            info: prob_info,
         }
+    }
+
+    /// The same environment with another `info` for resets and steps.
+    pub(crate) fn with_info(self, info: fn(f64, usize) -> Info) -> Self {
+        Self { info, ..self }
     }
 
     /// Number of states.
@@ -110,3 +123,86 @@ impl Tabular {
         Ok(outcome)
     }
 }
+
+/// Gives a tabular env type (a struct with a `core: Tabular` field) the public methods every
+/// tabular port has (`n_states`, `state`, `transitions`, `set_state`, `step_with_uniform`) and its
+/// [`Env`](crate::Env) implementation, all delegating to the core.
+macro_rules! tabular_env {
+    ($ty:ty) => {
+        impl $ty {
+            /// Number of states.
+            pub fn n_states(&self) -> usize {
+                self.core.n_states()
+            }
+
+            /// The current state.
+            pub fn state(&self) -> usize {
+                self.core.state
+            }
+
+            /// Gymnasium's `P[s][a]`: the possible outcomes of action `a` in state `s`.
+            /// Panics if `s` or `a` is out of range.
+            pub fn transitions(&self, s: usize, a: usize) -> &[$crate::envs::tabular::Transition] {
+                self.core.transitions(s, a)
+            }
+
+            /// Moves the agent to state `s` and lets the episode continue from there (for tests
+            /// and planning); errors if `s` is out of range.
+            pub fn set_state(&mut self, s: usize) -> Result<(), $crate::env::EnvError> {
+                self.core.set_state(s)
+            }
+
+            /// Like [`Env::step`](crate::Env::step), but the outcome is chosen by the given
+            /// uniform draw `u` in `[0, 1)` instead of the environment's RNG (replays Gymnasium
+            /// traces draw for draw).
+            pub fn step_with_uniform(
+                &mut self,
+                action: usize,
+                u: f64,
+            ) -> Result<$crate::env::Step, $crate::env::EnvError> {
+                self.tabular_step(action, Some(u))
+            }
+
+            fn tabular_step(
+                &mut self,
+                action: usize,
+                u: Option<f64>,
+            ) -> Result<$crate::env::Step, $crate::env::EnvError> {
+                let (prob, next, reward, terminated) = self.core.step(action, u)?;
+                Ok($crate::env::Step {
+                    obs: $crate::env::Obs::Discrete(next),
+                    reward,
+                    terminated,
+                    truncated: false,
+                    info: (self.core.info)(prob, next),
+                })
+            }
+        }
+
+        impl $crate::env::Env for $ty {
+            fn id(&self) -> &str {
+                &self.core.id
+            }
+            fn observation_space(&self) -> &$crate::space::Space {
+                &self.core.observation_space
+            }
+            fn action_space(&self) -> &$crate::space::Space {
+                &self.core.action_space
+            }
+            fn rng_state(&self) -> Option<Vec<u8>> {
+                Some(self.core.rng_state())
+            }
+            fn set_rng_state(&mut self, state: &[u8]) -> bool {
+                self.core.set_rng_state(state)
+            }
+            fn reset(&mut self, seed: Option<u64>) -> ($crate::env::Obs, $crate::env::Info) {
+                let s = self.core.reset(seed);
+                ($crate::env::Obs::Discrete(s), (self.core.info)(1.0, s))
+            }
+            fn step(&mut self, action: usize) -> Result<$crate::env::Step, $crate::env::EnvError> {
+                self.tabular_step(action, None)
+            }
+        }
+    };
+}
+pub(crate) use tabular_env;

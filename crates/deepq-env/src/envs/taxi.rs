@@ -23,9 +23,8 @@
 //! Info carries `prob` and `action_mask`, the latter encoded as a bitmask (bit `a` set when
 //! action `a` changes something: Gymnasium's `action_mask` array as a number).
 
-use super::tabular::{Tabular, Transition};
-use crate::env::{Env, EnvError, Info, Obs, Step};
-use crate::space::Space;
+use super::tabular::{tabular_env, Tabular, Transition};
+use crate::env::Info;
 
 /// The map, walls included (`|` is a wall, `:` an open passage).
 const MAP: [&str; 7] =
@@ -70,7 +69,7 @@ impl Taxi {
             .collect();
         let total: f64 = initial.iter().sum();
         initial.iter_mut().for_each(|p| *p /= total);
-        Self { core: Tabular::new(id, N_STATES, N_ACTIONS, outcomes, initial) }
+        Self { core: Tabular::new(id, N_STATES, N_ACTIONS, outcomes, initial).with_info(Self::info) }
     }
 
     /// The one outcome of action `a` in state `s`.
@@ -134,62 +133,17 @@ impl Taxi {
         allowed.iter().enumerate().fold(0, |m, (a, &ok)| m | (u8::from(ok) << a))
     }
 
-    /// Number of states (500).
-    pub fn n_states(&self) -> usize {
-        self.core.n_states()
-    }
-
-    /// The current state.
-    pub fn state(&self) -> usize {
-        self.core.state
-    }
-
-    /// Gymnasium's `P[s][a]`: the (single) outcome of action `a` in state `s`.
-    /// Panics if `s` or `a` is out of range.
-    pub fn transitions(&self, s: usize, a: usize) -> &[Transition] {
-        self.core.transitions(s, a)
-    }
-
-    /// Puts the taxi in state `s` and lets the episode continue from there (for tests and
-    /// planning); errors if `s` is out of range.
-    pub fn set_state(&mut self, s: usize) -> Result<(), EnvError> {
-        self.core.set_state(s)
-    }
-
     fn info(prob: f64, state: usize) -> Info {
         Info::new().with("prob", prob).with("action_mask", f64::from(Self::action_mask(state)))
     }
 }
 
-impl Env for Taxi {
-    fn id(&self) -> &str {
-        &self.core.id
-    }
-    fn observation_space(&self) -> &Space {
-        &self.core.observation_space
-    }
-    fn action_space(&self) -> &Space {
-        &self.core.action_space
-    }
-    fn rng_state(&self) -> Option<Vec<u8>> {
-        Some(self.core.rng_state())
-    }
-    fn set_rng_state(&mut self, state: &[u8]) -> bool {
-        self.core.set_rng_state(state)
-    }
-    fn reset(&mut self, seed: Option<u64>) -> (Obs, Info) {
-        let s = self.core.reset(seed);
-        (Obs::Discrete(s), Self::info(1.0, s))
-    }
-    fn step(&mut self, action: usize) -> Result<Step, EnvError> {
-        let (prob, next, reward, terminated) = self.core.step(action, None)?;
-        Ok(Step { obs: Obs::Discrete(next), reward, terminated, truncated: false, info: Self::info(prob, next) })
-    }
-}
+tabular_env!(Taxi);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::{Env, EnvError, Obs};
 
     fn episode(env: &mut Taxi, seed: u64) -> Vec<usize> {
         let (obs, _) = env.reset(Some(seed));
@@ -274,5 +228,22 @@ mod tests {
         assert_eq!(Taxi::action_mask(Taxi::encode(0, 0, 0, 1)), 0b010101);
         // In the taxi at Y: north, drop-off allowed (walls east and west, border south).
         assert_eq!(Taxi::action_mask(Taxi::encode(4, 0, 4, 1)), 0b100010);
+    }
+
+    #[test]
+    fn info_carries_prob_and_the_action_mask_of_the_new_state() {
+        let mut env = Taxi::new("Taxi-v4");
+        let (obs, info) = env.reset(Some(3));
+        let s = obs.as_discrete().unwrap();
+        assert_eq!(info.get("prob"), Some(1.0));
+        assert_eq!(info.get("action_mask"), Some(f64::from(Taxi::action_mask(s))));
+        for action in [0, 3, 4, 1] {
+            let step = env.step(action).unwrap();
+            let next = step.obs.as_discrete().unwrap();
+            assert_eq!(step.info.get("prob"), Some(1.0));
+            assert_eq!(step.info.get("action_mask"), Some(f64::from(Taxi::action_mask(next))));
+            let replayed = env.step_with_uniform(action, 0.5).unwrap();
+            assert_eq!(replayed.info.get("action_mask"), Some(f64::from(Taxi::action_mask(env.state()))));
+        }
     }
 }
