@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Pong ablation of BENCHMARKS.md ("Configurations run for `pong` and `breakout`"): arms that
-# each make one change from the `pong` preset (no prioritized replay, 1-step returns, no dueling
-# head, no Double DQN), trained for 600k agent steps with `pong`'s schedules (epsilon 1 -> 0.01
-# over 150k steps, prioritized replay's beta 0.4 -> 1 over `pong`'s 1.5M steps) and a kept
-# network every 50k steps, seed by seed. Then it prints where each arm's mean of the last 20
+# each make one change from the `pong-nature` preset (the Nature CNN; the `pong` preset until
+# 2026-12-04): no prioritized replay, 1-step returns, no dueling head, no Double DQN. Each is
+# trained for 600k agent steps with that preset's schedules (epsilon 1 -> 0.01 over 150k steps,
+# prioritized replay's beta 0.4 -> 1 over its 1.5M steps) and a kept network every 50k steps,
+# seed by seed. Then it prints where each arm's mean of the last 20
 # training games first reached 0 and 10 (`deepq curves --passes`), draws the arms' curves
 # into OUT/ablation-steps.png and evaluates each arm's 600k network over 30 whole games.
 #
@@ -33,8 +34,8 @@ if ! [[ "$parallel" =~ ^[1-9][0-9]*$ ]]; then
     echo "PARALLEL must be a whole number from 1, got '$parallel'" >&2
     exit 2
 fi
-# The change each arm makes, as a `--set` override. `baseline` sets what `pong` already has: it is
-# `pong` itself, cut at 600k steps like the arms (not in the default list: `pong`'s seeds 0-4 are
+# The change each arm makes, as a `--set` override. `baseline` sets what `pong-nature` already has:
+# it is `pong-nature` itself, cut at 600k steps like the arms (not in the default list: its seeds are
 # in BENCHMARKS.md).
 declare -A change=(
     [baseline]="dqn.double=true"
@@ -68,7 +69,7 @@ run_arm() {
     elif [ -d "$dir" ]; then
         "$bin" train --resume "$dir" --force --quiet >> "$dir.log" 2>&1
     else
-        "$bin" train pong --seed "$seed" --out "$dir" --quiet --set total_steps=600000 \
+        "$bin" train pong-nature --seed "$seed" --out "$dir" --quiet --set total_steps=600000 \
             --set dqn.exploration.fraction=0.25 --set dqn.replay.beta_steps=1500000 \
             --set dqn.run.checkpoint_every=50000 --set dqn.run.keep_checkpoints=true \
             --set "$change" >> "$dir.log" 2>&1

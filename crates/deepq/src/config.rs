@@ -180,6 +180,7 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "breakout-homework", toml: include_str!("../presets/breakout-homework.toml") },
     Preset { name: "breakout-ram-ucla", toml: include_str!("../presets/breakout-ram-ucla.toml") },
     Preset { name: "pong", toml: include_str!("../presets/pong.toml") },
+    Preset { name: "pong-nature", toml: include_str!("../presets/pong-nature.toml") },
     Preset { name: "pong-cleanrl", toml: include_str!("../presets/pong-cleanrl.toml") },
     Preset { name: "breakout", toml: include_str!("../presets/breakout.toml") },
     Preset { name: "breakout-cleanrl", toml: include_str!("../presets/breakout-cleanrl.toml") },

@@ -87,7 +87,7 @@ enum Command {
     Bench {
         /// Which suite: `core` (DQN updates, acting, CartPole, replay), `pixels` (CartPole-from-pixels
         /// CNNs and screen pipeline), `cnn`, `vec` (vector envs), `atari`, `atari-train` (the
-        /// `pong` training loop alone), or comma-separated entry ids.
+        /// Pong presets' training loops alone), or comma-separated entry ids.
         #[arg(default_value = "core")]
         suite: String,
         /// Print JSON instead of a table.

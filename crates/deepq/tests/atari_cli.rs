@@ -123,7 +123,7 @@ fn breakout_ram_ucla_smoke() {
 
 #[test]
 fn pong_and_breakout_presets_smoke() {
-    for preset in ["pong", "pong-cleanrl", "breakout", "breakout-cleanrl"] {
+    for preset in ["pong", "pong-nature", "pong-cleanrl", "breakout", "breakout-cleanrl"] {
         let dir = tmp(preset);
         smoke(preset, &dir, &["--set", "dqn.train_freq=4"]);
         let _ = std::fs::remove_dir_all(&dir);
@@ -188,10 +188,11 @@ fn bench_atari_reports_throughput_and_cnn_update_time() {
         "train.pong_ratio_0.25_envs4",
         "train.pong_ratio_1_envs4",
         "cpu.train_cores_envs4",
+        "train.pong_2013_ratio_0.25",
     ] {
         assert!(ids.contains(&id), "{id} missing: {ids:?}");
     }
-    assert_eq!(rows.len(), 16);
+    assert_eq!(rows.len(), 17);
     assert!(rows.iter().all(|r| r["value"].as_f64().unwrap() > 0.0), "{v}");
 }
 

@@ -466,6 +466,38 @@ fn finished_runs_resume_only_to_train_longer() {
 }
 
 #[test]
+fn training_longer_keeps_the_schedules_the_run_had() {
+    // Epsilon decays over 90% of the run and beta over the whole run: given 6000 steps instead of
+    // 3000, both must stay where the 3000-step run left them (epsilon at its end 0.05, beta at
+    // 1), not stretch over the new total (epsilon 0.47 at step 3100).
+    let dir = tmp("pinned-schedules");
+    let d = dir.to_str().unwrap();
+    let mut args = vec!["train", "cartpole", "--quiet", "--out", d, "--set", "total_steps=3000"];
+    for set in ["dqn.exploration.steps=0", "dqn.exploration.fraction=0.9", "dqn.replay.prioritized=true"] {
+        args.extend(["--set", set]);
+    }
+    ok(&deepq(&args));
+    ok(&deepq(&["train", "--resume", d, "--quiet", "--set", "total_steps=6000"]));
+    let cfg: toml::Table = std::fs::read_to_string(dir.join("config.toml")).unwrap().parse().unwrap();
+    let dqn = &cfg["dqn"];
+    assert_eq!(dqn["exploration"]["steps"].as_integer(), Some(2700), "{cfg}");
+    assert_eq!(dqn["replay"]["beta_steps"].as_integer(), Some(3000), "{cfg}");
+    let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let eps = header.iter().position(|h| *h == "epsilon").unwrap();
+    let later: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[0].parse::<u64>().unwrap() > 3000)
+        .map(|f| f[eps].parse().unwrap())
+        .collect();
+    assert!(!later.is_empty(), "episodes after the old total");
+    assert!(later.iter().all(|e| (e - 0.05).abs() < 1e-9), "epsilon after step 3000: {later:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_failed_resume_leaves_the_run_directory_as_it_was() {
     let dir = tmp("bad-resume");
     let d = dir.to_str().unwrap();

@@ -139,24 +139,34 @@ fn pong_vector_entries(quick: bool) -> Result<Vec<Measurement>> {
     ])
 }
 
-/// `train.pong_ratio_0.25`, `train.pong_ratio_1` and `cpu.train_cores`: the `pong` preset's own
-/// training loop (acting, replay, updates, target syncs) timed with learning on, with one update
-/// per 4 and per 1 agent steps, sequential, with `learner_thread`, and with 4 envs
-/// (`num_envs = 4`: batched acting, envs stepped on threads). The replay is smaller (50,000) and learning starts at 2,000
-/// steps so the measurement starts soon; periodic evaluations and checkpoints are off.
+/// `train.pong_ratio_0.25`, `train.pong_ratio_1` and `cpu.train_cores`: the `pong-nature`
+/// preset's training loop (the Nature CNN; the `pong` preset until 2026-12-04, which the speed
+/// goals were set on) timed with learning on (acting, replay, updates, target syncs), with one
+/// update per 4 and per 1 agent steps, sequential, with `learner_thread`, and with 4 envs
+/// (`num_envs = 4`: batched acting, envs stepped on threads); `train.pong_2013_ratio_0.25`: the
+/// `pong` preset's loop (the 2013 DQN network), sequential. The replay is smaller (50,000) and
+/// learning starts at 2,000 steps so the measurement starts soon; periodic evaluations and
+/// checkpoints are off.
 #[cfg(feature = "atari")]
 fn pong_training_entries(quick: bool) -> Result<Vec<Measurement>> {
     let secs = if quick { 4.0 } else { 60.0 };
-    let (quarter, cores) = pong_training_rate(4, false, 1, secs)?;
-    let (one, _) = pong_training_rate(1, false, 1, secs)?;
-    let (quarter_t, cores_t) = pong_training_rate(4, true, 1, secs)?;
-    let (one_t, _) = pong_training_rate(1, true, 1, secs)?;
-    let (quarter_v, cores_v) = pong_training_rate(4, false, 4, secs)?;
-    let (one_v, _) = pong_training_rate(1, false, 4, secs)?;
+    let nature = "pong-nature";
+    let (quarter, cores) = pong_training_rate(nature, 4, false, 1, secs)?;
+    let (one, _) = pong_training_rate(nature, 1, false, 1, secs)?;
+    let (quarter_t, cores_t) = pong_training_rate(nature, 4, true, 1, secs)?;
+    let (one_t, _) = pong_training_rate(nature, 1, true, 1, secs)?;
+    let (quarter_v, cores_v) = pong_training_rate(nature, 4, false, 4, secs)?;
+    let (one_v, _) = pong_training_rate(nature, 1, false, 4, secs)?;
+    let (quarter_2013, _) = pong_training_rate("pong", 4, false, 1, secs)?;
     let m = Measurement::rate;
     Ok(vec![
-        m("train.pong_ratio_0.25", "`pong` training loop, one update per 4 agent steps", quarter, "agent steps/s"),
-        m("train.pong_ratio_1", "`pong` training loop, one update per agent step", one, "agent steps/s"),
+        m(
+            "train.pong_ratio_0.25",
+            "`pong-nature` training loop (Nature CNN), one update per 4 agent steps",
+            quarter,
+            "agent steps/s",
+        ),
+        m("train.pong_ratio_1", "`pong-nature` training loop, one update per agent step", one, "agent steps/s"),
         m("cpu.train_cores", "cores busy during the ratio-0.25 loop (process CPU time / wall time)", cores, "cores"),
         m(
             "train.pong_ratio_0.25_thread",
@@ -169,16 +179,28 @@ fn pong_training_entries(quick: bool) -> Result<Vec<Measurement>> {
         m("train.pong_ratio_0.25_envs4", "ratio 0.25 with `num_envs = 4` (batched acting)", quarter_v, "agent steps/s"),
         m("train.pong_ratio_1_envs4", "ratio 1 with `num_envs = 4`", one_v, "agent steps/s"),
         m("cpu.train_cores_envs4", "cores busy during the ratio-0.25 loop with `num_envs = 4`", cores_v, "cores"),
+        m(
+            "train.pong_2013_ratio_0.25",
+            "`pong` training loop (2013 DQN network), one update per 4 agent steps",
+            quarter_2013,
+            "agent steps/s",
+        ),
     ])
 }
 
-/// Agent steps per second and cores busy of the `pong` preset's loop over `secs` of learning.
+/// Agent steps per second and cores busy of a Pong preset's loop over `secs` of learning.
 #[cfg(feature = "atari")]
-fn pong_training_rate(train_freq: u64, learner_thread: bool, num_envs: usize, secs: f64) -> Result<(f64, f64)> {
+fn pong_training_rate(
+    preset: &str,
+    train_freq: u64,
+    learner_thread: bool,
+    num_envs: usize,
+    secs: f64,
+) -> Result<(f64, f64)> {
     use deepq_agents::common::RunSpec;
     use deepq_agents::dqn::{train, DqnRun};
-    let c = crate::config::resolve("pong", &[], None)?;
-    let mut cfg = c.dqn.clone().ok_or_else(|| anyhow::anyhow!("the pong preset has no [dqn] table"))?;
+    let c = crate::config::resolve(preset, &[], None)?;
+    let mut cfg = c.dqn.clone().ok_or_else(|| anyhow::anyhow!("the {preset} preset has no [dqn] table"))?;
     cfg.train_freq = train_freq;
     cfg.learner_thread = learner_thread;
     cfg.num_envs = num_envs;
@@ -254,7 +276,7 @@ fn atari_suite(_quick: bool) -> Result<Vec<Measurement>> {
     anyhow::bail!("the atari benchmark needs the `atari` feature: cargo run --release --features atari -- bench atari")
 }
 
-/// The `pong` training-loop entries of the atari suite alone.
+/// The Pong training-loop entries of the atari suite alone.
 #[cfg(feature = "atari")]
 fn atari_train_suite(quick: bool) -> Result<Vec<Measurement>> {
     pong_training_entries(quick)

@@ -1,6 +1,7 @@
 //! `deepq train`: resolve the config, create the run directory, train, checkpoint, evaluate,
 //! and write the summary and plots. `--resume RUN_DIR` continues a killed or interrupted DQN
-//! run (or, with `--set total_steps=N`, trains a finished one longer); `--resume RUN_DIR
+//! run (or, with `--set total_steps=N`, trains a finished one longer, its schedules pinned to
+//! the steps they had); `--resume RUN_DIR
 //! --force` restarts in place a run that stopped before its first checkpoint.
 
 use crate::config::{self, resolve, validate, Algo, RunConfig};
@@ -15,6 +16,7 @@ use deepq_agents::dqn::{self, Devices, DqnRun};
 use deepq_agents::pg_linear::{self, GreedyLogistic, PgLinearRun, SampledLogistic};
 use deepq_agents::policy::{evaluate_with, Policy};
 use deepq_agents::reinforce::{self, ReinforceRun};
+use deepq_agents::schedule::EpsilonSchedule;
 use deepq_agents::tabular;
 use deepq_env::EnvKwargs;
 use std::path::{Path, PathBuf};
@@ -170,6 +172,7 @@ fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
             bail!("--set total_steps={n} must be larger than the run's total_steps ({old_total}) to train it further");
         }
         config.total_steps = n;
+        pin_schedules(&mut config, old_total);
     }
     validate(&config)?;
     check_env(&config)?;
@@ -244,6 +247,24 @@ fn prepare_resume(dir: &Path, args: &TrainArgs) -> Result<Prepared> {
         new_config,
         stale_files,
     })
+}
+
+/// Keeps the schedules a run was trained with when `--set total_steps=N` trains it longer: a
+/// linear epsilon decaying over a `fraction` of the run and prioritized replay's beta annealed
+/// over the whole run (`beta_steps = 0`) are pinned to the step counts of the old total, so
+/// the continuation goes on from where they were rather than stretching them over the new total
+/// (which would raise epsilon or lower beta again mid-run). The pinned values are written to the
+/// run's `config.toml`.
+fn pin_schedules(config: &mut RunConfig, old_total: u64) {
+    let Some(dqn) = config.dqn.as_mut() else { return };
+    if let EpsilonSchedule::Linear { fraction, steps, .. } = &mut dqn.exploration {
+        if *steps == 0 && *fraction > 0.0 {
+            *steps = (*fraction * old_total as f64).round().max(1.0) as u64;
+        }
+    }
+    if dqn.replay.prioritized && dqn.replay.beta_steps == 0 {
+        dqn.replay.beta_steps = old_total;
+    }
 }
 
 /// The `total_steps=N` of `--resume RUN_DIR --set total_steps=N`, the one override a resume
