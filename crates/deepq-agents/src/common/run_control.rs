@@ -30,6 +30,12 @@ pub struct ControlConfig {
     /// the following seeds) and score the evaluation by the mean over all of them, so that a stop
     /// and the best checkpoint rest on more than a few lucky episodes (0 = off).
     pub eval_confirm_episodes: usize,
+    /// When a periodic evaluation beats the best score so far, play this many more greedy
+    /// episodes (on the following seeds) and score it by the mean over all of them before it
+    /// may replace `best.safetensors`: picking the maximum of many few-episode evaluations
+    /// otherwise keeps a network that was lucky in those few episodes (0 = off; no effect
+    /// without periodic evaluations, so `eval_every = 0` alone turns evaluations off).
+    pub best_confirm_episodes: usize,
     /// Stop after this many training episodes (the PyTorch tutorial trains for 50 or 200).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_episodes: Option<u64>,
@@ -52,6 +58,7 @@ impl Default for ControlConfig {
             reward_bound: None,
             eval_bound: None,
             eval_confirm_episodes: 0,
+            best_confirm_episodes: 0,
             max_episodes: None,
             video_every: 0,
             checkpoint_every: 0,
@@ -340,8 +347,15 @@ impl<'a> RunControl<'a> {
             let mut policy = trainee.greedy_policy();
             let mut r = evaluate_with(env.as_mut(), policy.as_mut(), episodes, seed, &opts)?;
             self.state.eval_seed = self.state.eval_seed.wrapping_add(episodes as u64);
-            let extra = self.cfg.eval_confirm_episodes;
-            if extra > 0 && self.cfg.eval_bound.is_some_and(|b| r.mean >= b) {
+            // More episodes when this evaluation could stop the run or replace the best network.
+            let reaches_bound = self.cfg.eval_bound.is_some_and(|b| r.mean >= b);
+            let beats_best = self.state.best_score.is_none_or(|b| r.mean > b);
+            let extra = (if reaches_bound { self.cfg.eval_confirm_episodes } else { 0 }).max(if beats_best {
+                self.cfg.best_confirm_episodes
+            } else {
+                0
+            });
+            if extra > 0 {
                 let c = evaluate_with(env.as_mut(), policy.as_mut(), extra, self.state.eval_seed, &opts)?;
                 self.state.eval_seed = self.state.eval_seed.wrapping_add(extra as u64);
                 r = r.pooled(&c);

@@ -673,6 +673,44 @@ fn an_evaluation_that_reaches_the_bound_is_confirmed_on_more_episodes() {
     assert!(bad.validate().unwrap_err().contains("eval_confirm_episodes needs dqn.run.eval_bound"));
 }
 
+#[test]
+fn an_evaluation_that_beats_the_best_is_confirmed_on_more_episodes() {
+    // No learning: the greedy policy is the same at every evaluation, so only the seeds differ.
+    let kwargs = EnvKwargs::default();
+    let mut cfg = DqnConfig { learning_starts: 1_000_000, ..DqnConfig::default() };
+    cfg.run.eval_every = 100;
+    let evaluations = |cfg: &DqnConfig| {
+        let mut obs = RecordingObserver::default();
+        train(&run_on("CartPole-v1", &kwargs, cfg, 2000, 3), &mut obs).unwrap();
+        let scores: Vec<f64> = obs.scalars.iter().filter(|s| s.0 == "eval/mean_return").map(|s| s.1).collect();
+        let reported: Vec<f64> = obs.evaluations.iter().map(|e| e.1.mean).collect();
+        assert_eq!(scores, reported, "every evaluation reaches the observer, with the score the run kept");
+        obs.evaluations
+    };
+    cfg.run.eval_episodes = 6;
+    let six = evaluations(&cfg);
+    cfg.run.eval_episodes = 1;
+    cfg.run.best_confirm_episodes = 5;
+    let confirmed = evaluations(&cfg);
+    assert_eq!(confirmed.len(), 20);
+    assert_eq!(confirmed[0].1.mean, six[0].1.mean, "the first evaluation is a new best: 1 episode and 5 more");
+    // Every later evaluation is extended exactly when its first episode beats the best mean so far.
+    let mut best = confirmed[0].1.mean;
+    let (mut extended, mut single) = (0, 0);
+    for (step, r) in &confirmed[1..] {
+        let first = r.returns[0];
+        if first > best {
+            assert_eq!(r.returns.len(), 6, "step {step}: {first} beats {best}, so it is confirmed");
+            extended += 1;
+        } else {
+            assert_eq!(r.returns.len(), 1, "step {step}: {first} does not beat {best}");
+            single += 1;
+        }
+        best = best.max(r.mean);
+    }
+    assert!(extended > 0 && single > 0, "pick a seed with both kinds: {extended} extended, {single} not");
+}
+
 /// The loss computed on the host (`td_loss`) gives the network the gradients of the loss built
 /// from burn's tensor ops: one SGD step from the same weights lands on the same network, for
 /// both losses, with and without importance weights, and with Double DQN targets.
