@@ -350,11 +350,9 @@ impl<'a> RunControl<'a> {
             // More episodes when this evaluation could stop the run or replace the best network.
             let reaches_bound = self.cfg.eval_bound.is_some_and(|b| r.mean >= b);
             let beats_best = self.state.best_score.is_none_or(|b| r.mean > b);
-            let extra = (if reaches_bound { self.cfg.eval_confirm_episodes } else { 0 }).max(if beats_best {
-                self.cfg.best_confirm_episodes
-            } else {
-                0
-            });
+            let bound_extra = if reaches_bound { self.cfg.eval_confirm_episodes } else { 0 };
+            let best_extra = if beats_best { self.cfg.best_confirm_episodes } else { 0 };
+            let extra = bound_extra.max(best_extra);
             if extra > 0 {
                 let c = evaluate_with(env.as_mut(), policy.as_mut(), extra, self.state.eval_seed, &opts)?;
                 self.state.eval_seed = self.state.eval_seed.wrapping_add(extra as u64);
